@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "bpgraph",
+    products: [
+        .library(name: "BPGraph", targets: ["BPGraph"]),
+        .executable(name: "bpgraph", targets: ["bpgraph"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // spec text → GraphSpec → Graph → EvaluatedGraph → DOT text. Pure Swift: no C, no file I/O.
+        .target(name: "BPGraph", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The command line: thin commands over the library.
+        .executableTarget(name: "bpgraph", dependencies: [
+            "BPGraph",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,271 @@
+/// A spec resolved into a checked graph: ids resolved to indices, ops looked up,
+/// attributes validated, anonymous constants made into nodes, cycles rejected and
+/// every shape inferred. This is the step that rejects bad input; everything after
+/// it can assume a well-formed graph.
+public struct Graph: Sendable {
+    public enum Kind: Sendable {
+        case input(Tensor)
+        case constant(Tensor)
+        case op(Op, Attributes)
+    }
+
+    public struct Node: Sendable {
+        public var id: String
+        public var kind: Kind
+        /// Indices of the input nodes, in argument order.
+        public var inputs: [Int]
+        public var shape: [Int]
+        public var label: String?
+        public var name: String?
+        public var group: String?
+        /// True for a constant written directly in another node's `in`.
+        public var isAnonymous: Bool
+        /// Where it was written (`nodes[2] "c"`), for messages.
+        public var place: String
+
+        public var op: Op? { if case .op(let op, _) = kind { return op } else { return nil } }
+        public var attributes: Attributes { if case .op(_, let a) = kind { return a } else { return Attributes() } }
+        public var isConstant: Bool { if case .constant = kind { return true } else { return false } }
+        public var isLeaf: Bool { op == nil }
+    }
+
+    /// An edge u → v: `from` feeds argument `input` of `to`.
+    public struct Edge: Sendable, Equatable {
+        public var from: Int
+        public var to: Int
+        public var input: Int
+    }
+
+    public var file: String
+    public var title: String?
+    /// Nodes in drawing order: the spec's order, each anonymous constant just before its consumer.
+    public var nodes: [Node]
+    /// Edges ordered by consumer, then argument.
+    public var edges: [Edge]
+    /// Evaluation order: every node after its inputs; spec order where that allows.
+    public var order: [Int]
+    public var output: Int
+    public var seed: Tensor
+    /// For each node, the indices of the edges leaving it.
+    public var outEdges: [[Int]]
+
+    public var outputNode: Node { nodes[output] }
+
+    public func index(of id: String) -> Int? { nodes.firstIndex { $0.id == id } }
+}
+
+extension Graph {
+    /// Resolves and checks a spec. Throws a `SpecError` listing every independent problem.
+    public init(_ spec: GraphSpec) throws {
+        let file = spec.file
+        var problems = Problems(file: file)
+
+        // 1. Ids, with anonymous constants made into nodes just before their consumer.
+        var nodes: [Node] = []
+        var indexByID: [String: Int] = [:]
+        var firstPlace: [String: String] = [:]
+        var pendingInputs: [(node: Int, inputs: [NodeSpec.Input])] = []
+        var takenIDs = Set(spec.nodes.map(\.id))
+        for node in spec.nodes {
+            if let first = firstPlace[node.id] {
+                problems.add(node.place, "duplicate id \"\(node.id)\" (first defined at \(first))")
+                continue
+            }
+            firstPlace[node.id] = node.place
+            var inputs = node.inputs
+            for (k, input) in node.inputs.enumerated() {
+                guard case .constant(let value) = input else { continue }
+                var id = "\(node.id)/in\(k)"
+                while takenIDs.contains(id) { id += "'" }
+                takenIDs.insert(id)
+                indexByID[id] = nodes.count
+                nodes.append(Node(id: id, kind: .constant(value), inputs: [], shape: value.shape,
+                                  isAnonymous: true, place: "\(node.place): in[\(k)]"))
+                inputs[k] = .node(id)
+            }
+            let kind: Kind
+            if let value = node.value {
+                kind = node.isConstant ? .constant(value) : .input(value)
+            } else {
+                kind = .op(.add, Attributes())  // replaced below once the op is checked
+            }
+            indexByID[node.id] = nodes.count
+            pendingInputs.append((nodes.count, inputs))
+            nodes.append(Node(id: node.id, kind: kind, inputs: [], shape: node.value?.shape ?? [],
+                              label: node.label, name: node.name, group: node.group,
+                              isAnonymous: false, place: node.place))
+        }
+
+        // 2. Ops, arity, attributes and input references.
+        let specByID = Dictionary(spec.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var broken = Set<Int>()
+        for (index, inputs) in pendingInputs {
+            let node = nodes[index]
+            let nodeSpec = specByID[node.id]!
+            guard let opName = nodeSpec.op else {
+                if !nodeSpec.attributes.isEmpty {
+                    problems.add(node.place, "attribute \"\(nodeSpec.attributes.keys.sorted()[0])\" is for op nodes; an input has none")
+                }
+                continue
+            }
+            guard let op = Op.byName[opName] else {
+                let hint = SpecDecoder.nearest(opName, in: Op.all.map(\.name)).map { " (did you mean \"\($0)\"?)" } ?? ""
+                problems.add(node.place, "unknown op \"\(opName)\"\(hint)")
+                broken.insert(index)
+                continue
+            }
+            var ok = true
+            if !op.arity.accepts(inputs.count) {
+                problems.add(node.place, "\(op.name) takes \(op.arity.description), got \(inputs.count)")
+                ok = false
+            }
+            var resolved: [Int] = []
+            for (k, input) in inputs.enumerated() {
+                guard case .node(let ref) = input else { continue }
+                if ref == node.id {
+                    problems.add(node.place, "in[\(k)] refers to the node itself")
+                    ok = false
+                } else if let target = indexByID[ref] {
+                    resolved.append(target)
+                } else {
+                    let hint = SpecDecoder.nearest(ref, in: spec.nodes.map(\.id)).map { " (did you mean \"\($0)\"?)" } ?? ""
+                    problems.add(node.place, "in[\(k)]: unknown id \"\(ref)\"\(hint)")
+                    ok = false
+                }
+            }
+            if let attributes = Self.checkAttributes(nodeSpec.attributes, of: op, place: node.place, problems: &problems) {
+                nodes[index].kind = .op(op, attributes)
+            } else {
+                ok = false
+            }
+            nodes[index].inputs = resolved
+            if !ok { broken.insert(index) }
+        }
+
+        // 3. The output and the seed.
+        let output = indexByID[spec.output]
+        if output == nil {
+            let hint = SpecDecoder.nearest(spec.output, in: spec.nodes.map(\.id)).map { " (did you mean \"\($0)\"?)" } ?? ""
+            problems.add("output", "unknown id \"\(spec.output)\"\(hint)")
+        }
+
+        // 4. Evaluation order; cycles are reported once each.
+        let order = Self.topologicalOrder(nodes, problems: &problems, broken: &broken)
+
+        // 5. Shapes, in evaluation order; a node whose inputs failed is skipped, not re-reported.
+        for index in order where nodes[index].op != nil {
+            if nodes[index].inputs.contains(where: broken.contains) { broken.insert(index); continue }
+            if broken.contains(index) { continue }
+            let node = nodes[index]
+            let op = node.op!
+            do {
+                nodes[index].shape = try op.shape(node.inputs.map { nodes[$0].shape }, node.attributes)
+            } catch {
+                problems.add(node.place, "\(op.name): \(error.message)")
+                broken.insert(index)
+            }
+        }
+
+        var seed = Tensor(1)
+        if let output, !broken.contains(output) {
+            let shape = nodes[output].shape
+            if let given = spec.seed {
+                if given.shape == shape { seed = given }
+                else if given.isScalar { seed = Tensor.filled(given.scalar, shape: shape) }
+                else {
+                    problems.add("seed", "shape \(describeShape(given.shape)) does not match the output \"\(spec.output)\" of shape \(describeShape(shape))")
+                }
+            } else {
+                seed = Tensor.filled(1, shape: shape)
+            }
+        }
+
+        if !problems.diagnostics.isEmpty { throw SpecError(problems.diagnostics) }
+
+        var edges: [Edge] = []
+        var outEdges = [[Int]](repeating: [], count: nodes.count)
+        for (to, node) in nodes.enumerated() {
+            for (k, from) in node.inputs.enumerated() {
+                outEdges[from].append(edges.count)
+                edges.append(Edge(from: from, to: to, input: k))
+            }
+        }
+        self.init(file: file, title: spec.title, nodes: nodes, edges: edges, order: order,
+                  output: output!, seed: seed, outEdges: outEdges)
+    }
+
+    private static func checkAttributes(_ given: [String: Double], of op: Op, place: String,
+                                        problems: inout Problems) -> Attributes? {
+        var ok = true
+        for name in given.keys.sorted() where !op.attributes.contains(where: { $0.name == name }) {
+            let accepted = op.attributes.isEmpty ? "none" : op.attributes.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            problems.add(place, "\(op.name) takes no attribute \"\(name)\" (it takes \(accepted))")
+            ok = false
+        }
+        for rule in op.attributes {
+            guard let value = given[rule.name] else {
+                if rule.required {
+                    problems.add(place, "\(op.name) needs the attribute \"\(rule.name)\"")
+                    ok = false
+                }
+                continue
+            }
+            let isInteger = value == value.rounded() && abs(value) < 1e9
+            switch rule.kind {
+            case .positiveInteger where !(isInteger && value >= 1):
+                problems.add(place, "\"\(rule.name)\" must be a positive integer, got \(formatPlain(value))")
+                ok = false
+            case .integer where !isInteger:
+                problems.add(place, "\"\(rule.name)\" must be an integer, got \(formatPlain(value))")
+                ok = false
+            default:
+                break
+            }
+        }
+        return ok ? Attributes(given) : nil
+    }
+
+    /// Iterative depth-first topological sort in spec order (no recursion: a 100,000-node
+    /// chain must not overflow the stack). Nodes on a cycle are reported and marked broken.
+    private static func topologicalOrder(_ nodes: [Node], problems: inout Problems, broken: inout Set<Int>) -> [Int] {
+        enum Mark { case unvisited, active, done }
+        var marks = [Mark](repeating: .unvisited, count: nodes.count)
+        var order: [Int] = []
+        order.reserveCapacity(nodes.count)
+        var stack: [(node: Int, next: Int)] = []
+        for root in nodes.indices where marks[root] == .unvisited {
+            stack.append((root, 0))
+            marks[root] = .active
+            while let top = stack.last {
+                let inputs = nodes[top.node].inputs
+                if top.next < inputs.count {
+                    stack[stack.count - 1].next += 1
+                    let child = inputs[top.next]
+                    switch marks[child] {
+                    case .unvisited:
+                        marks[child] = .active
+                        stack.append((child, 0))
+                    case .active:
+                        // A cycle: the stack from `child` up to here.
+                        let start = stack.firstIndex { $0.node == child }!
+                        let cycle = stack[start...].map(\.node)
+                        // Data flows from each stack entry to the one below it.
+                        let names = (cycle.reversed() + [cycle.last!]).map { nodes[$0].id }
+                        let first = cycle.min()!
+                        if !broken.contains(first) {
+                            problems.add(nodes[first].place, "cycle: " + names.joined(separator: " → ") + " (a node cannot depend on itself)")
+                        }
+                        broken.formUnion(cycle)
+                    case .done:
+                        break
+                    }
+                } else {
+                    marks[top.node] = .done
+                    order.append(top.node)
+                    stack.removeLast()
+                }
+            }
+        }
+        return order
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import BPGraph
+import Foundation
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a spec and print every value and gradient.")
+
+    @Argument(help: "The spec file (.json, .yaml), or - for standard input.")
+    var spec: String
+
+    @Flag(help: "Print one JSON document at full Double precision.")
+    var json = false
+
+    @OptionGroup var input: SpecInputOptions
+
+    func run() throws {
+        let evaluated: EvaluatedGraph
+        do { evaluated = try SpecInput.evaluate(spec, format: input.inputFormat) } catch { throw Failure(error) }
+        Terminal.write(json ? EvalJSON.encode(evaluated) : EvalTable.render(evaluated))
+    }
+}
+
+/// The human-readable table of `eval`: node, op, value, gradient.
+enum EvalTable {
+    static func render(_ evaluated: EvaluatedGraph) -> String {
+        let graph = evaluated.graph
+        var rows: [[String]] = [["node", "op", "value", "gradient"]]
+        for (i, node) in graph.nodes.enumerated() {
+            let op = node.op?.name ?? (node.isConstant ? "const" : "input")
+            rows.append([node.id, op, format(evaluated.values[i]), evaluated.gradients[i].map(format) ?? "—"])
+        }
+        let widths = (0..<4).map { c in rows.map { $0[c].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { c, cell in c == 3 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ t: Tensor) -> String {
+        func number(_ x: Double) -> String { String(format: "%.6g", x == 0 ? 0 : x) }
+        switch t.rank {
+        case 0: return number(t.scalar)
+        case 1: return "[" + t.data.map(number).joined(separator: ", ") + "]"
+        default: return "[" + t.rows.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        }
+    }
+}

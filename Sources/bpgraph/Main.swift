@@ -1,0 +1,37 @@
+import ArgumentParser
+import BPGraph
+import Foundation
+
+/// Root command: configuration only. Each subcommand lives in Commands/.
+struct BPGraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bpgraph",
+        abstract: "Computational-graph specs → backpropagation figures, values and gradients.",
+        version: BPGraphVersion.string,
+        subcommands: [EvalCommand.self, CheckCommand.self])
+}
+
+enum BPGraphVersion {
+    static let string = "0.1.0"
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try BPGraphCommand.parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            Terminal.printErrors(failure.lines)
+            exit(1)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = BPGraphCommand.exitCode(for: error)
+            if code == .success { BPGraphCommand.exit(withError: error) }
+            // Usage errors: ArgumentParser's message, exit code 2.
+            Terminal.printErrors([BPGraphCommand.fullMessage(for: error)])
+            exit(2)
+        }
+    }
+}

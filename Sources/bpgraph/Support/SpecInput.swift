@@ -1,0 +1,49 @@
+import ArgumentParser
+import BPGraph
+import Foundation
+
+/// Options shared by every command that reads a spec.
+struct SpecInputOptions: ParsableArguments {
+    @Option(name: .long, help: "Format of a spec read from standard input (json or yaml); sniffed when omitted.")
+    var inputFormat: SpecFormat?
+}
+
+extension SpecFormat: ExpressibleByArgument {}
+
+/// Reading spec files (the library itself does no file I/O).
+enum SpecInput {
+    /// The text of a spec file, or of standard input for "-".
+    static func read(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Failure("\(path): no such file")
+            }
+            if isDirectory.boolValue { throw Failure("\(path): is a directory, expected a spec file") }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw Failure("\(path): cannot read the file")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure("\(displayName(path)): the file is not UTF-8 text")
+        }
+        return text
+    }
+
+    static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
+    /// Reads, decodes and resolves a spec into a checked graph.
+    static func graph(_ path: String, format: SpecFormat?) throws -> Graph {
+        let text = try read(path)
+        let spec = try SpecDecoder.decode(text, file: displayName(path), format: format ?? (path == "-" ? nil : SpecFormat.from(fileName: path)))
+        return try Graph(spec)
+    }
+
+    static func evaluate(_ path: String, format: SpecFormat?) throws -> EvaluatedGraph {
+        try EvaluatedGraph(graph(path, format: format))
+    }
+}
