@@ -182,7 +182,7 @@ struct LabelPlacer {
 
         func cost(_ b: Box?) -> (overlap: Double, crossing: Double) {
             guard let b else { return (0, 0) }
-            let padded = Box(minX: b.minX - gap / 2, minY: b.minY - gap / 2, maxX: b.maxX + gap / 2, maxY: b.maxY + gap / 2)
+            let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
             var overlap = 0.0
             for o in hard { overlap += padded.overlapArea(o) }
             var crossing = 0.0

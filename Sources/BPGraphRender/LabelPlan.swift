@@ -62,9 +62,18 @@ final class LabelPlan {
         }
     }
 
+    /// How much larger than the labels the room dot reserves for them is: the labels
+    /// end up on both sides of the edge, and neighbouring edges' labels need air.
+    let reserveScale = 1.3
+    private var fontSizes: [String] = []
+
     /// Before layout: room for value and gradient on each forward edge.
     func reserve() {
-        for entry in entries {
+        fontSizes = entries.map { get(UnsafeMutableRawPointer($0.edge), "fontsize") ?? "" }
+        for (k, entry) in entries.enumerated() {
+            if let size = Double(fontSizes[k]) {
+                set(UnsafeMutableRawPointer(entry.edge), "fontsize", Renderer.number(size * reserveScale))
+            }
             let gradient = entry.gradientOnHeadLabel ? get(UnsafeMutableRawPointer(entry.edge), "headlabel") : entry.gradientText
             if let gradient {
                 let separator = (entry.value.hasSuffix("\\l") || entry.value.hasSuffix("\\r") || entry.value.hasSuffix("\\n")) ? "" : "\\n"
@@ -77,8 +86,9 @@ final class LabelPlan {
     /// After layout: remake, route and place the labels.
     func apply() {
         var anchors: [Point?] = []
-        for entry in entries {
+        for (k, entry) in entries.enumerated() {
             let e = entry.edge
+            if k < fontSizes.count, !fontSizes[k].isEmpty { set(UnsafeMutableRawPointer(e), "fontsize", fontSizes[k]) }
             let old = bp_edge_label(e)
             anchors.append(old.map { Point($0.pointee.pos.x, $0.pointee.pos.y) })
             // make_label reads the edge's current label (for `\L`), so detach the old one first.
@@ -118,7 +128,14 @@ final class LabelPlan {
 
         var placer = LabelPlacer(frame: frame, gap: 2.5, obstacles: obstacles, curves: curves)
         var extent: Box?
-        for (k, entry) in entries.enumerated() {
+        // Short edges have the fewest spots, so they choose first.
+        func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
+        let order = entries.indices.sorted { a, b in
+            let la = arcLength(curves[curveIndex[entries[a].edge]!]), lb = arcLength(curves[curveIndex[entries[b].edge]!])
+            return la != lb ? la < lb : a < b
+        }
+        for k in order {
+            let entry = entries[k]
             let e = entry.edge
             let valueLabel = bp_edge_label(e)
             let gradientLabel = entry.gradientOnHeadLabel ? bp_edge_head_label(e) : entry.gradientEdge.flatMap { bp_edge_label($0) }
@@ -212,15 +229,16 @@ final class LabelPlan {
         var pts = c.points
         if let end = c.end { pts += line(pts.last!, end).dropFirst() }
         if let start = c.start { pts = line(start, pts[0]) + pts.dropFirst() }
-        let down: Point = frame == .leftToRight ? Point(0, -1) : Point(1, 0)
+        // The side of the arrow the gradient goes on, taken continuously along the
+        // spline: right of the direction of travel left to right (below), left of it
+        // top to bottom (to the right of the edge).
+        let rightHand = frame == .leftToRight
         func normal(_ i: Int) -> Point {
             let a = pts[max(i - 1, 0)], b = pts[min(i + 1, pts.count - 1)]
-            var t = b - a
+            let t = b - a
             let len = t.length
-            if len == 0 { return down }
-            t = t * (1 / len)
-            let n = Point(-t.y, t.x)
-            return (n.x * down.x + n.y * down.y) >= 0 ? n : n * -1
+            if len == 0 { return rightHand ? Point(0, -1) : Point(1, 0) }
+            return rightHand ? Point(t.y / len, -t.x / len) : Point(-t.y / len, t.x / len)
         }
         var shifted = pts.indices.map { pts[$0] + normal($0) * arrowOffset }
         let tail = bp_node_coord(bp_edge_tail(forward)), head = bp_node_coord(bp_edge_head(forward))

@@ -4,9 +4,19 @@
 /// an HTML entity (`&amp;`) or an HTML-like label (`<b>`; bpgraph never writes `<…>`
 /// labels, so `<` is plain text).
 public enum DOTEscape {
-    /// A DOT identifier (node name): a double-quoted string with `"` and `\` escaped.
+    /// A DOT identifier (node name): a double-quoted string with `"` escaped. DOT's
+    /// scanner keeps other backslashes as they are, and names are never read as
+    /// labels, so a name keeps its backslashes.
     public static func id(_ s: String) -> String {
-        quoted(escapeBackslashesAndQuotes(s, lineBreaks: false))
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\u{0}": break
+            default: if ch.value < 0x20 || ch.value == 0x7F { out += " " } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return quoted(out)
     }
 
     /// A label made of user text lines. Line breaks in the text become centred line

@@ -83,17 +83,11 @@ public struct NumberFormat: Sendable, Equatable {
         case 2 where t.shape[0] <= maxMatrixSide && t.shape[1] <= maxMatrixSide && t.shape[0] > 0 && t.shape[1] > 0:
             let rows = t.rows.map { $0.map(format) }
             if rows.count == 1 { return (["[[" + rows[0].joined(separator: ", ") + "]]"], false) }
-            // Pad each column to its widest entry with figure spaces so columns line up.
-            let columns = rows[0].count
-            let widths = (0..<columns).map { c in rows.map { $0[c].count }.max() ?? 0 }
             var out: [String] = []
             for (r, row) in rows.enumerated() {
-                let cells = row.enumerated().map { c, cell in
-                    String(repeating: "\u{2007}", count: widths[c] - cell.count) + cell
-                }
                 let open = r == 0 ? "[[" : " ["
                 let close = r == rows.count - 1 ? "]]" : "],"
-                out.append(open + cells.joined(separator: ", ") + close)
+                out.append(open + row.joined(separator: ", ") + close)
             }
             return (out, true)
         default:
