@@ -20,6 +20,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"]),
+        // Runs the built executable as a user would: exit codes, stdin, messages.
+        .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph"]),
         // Release-mode benchmarks: swift run -c release bpgraph-bench
         .executableTarget(name: "bpgraph-bench", dependencies: ["BPGraph"], path: "Benchmarks/bpgraph-bench"),
     ],

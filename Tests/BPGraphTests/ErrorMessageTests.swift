@@ -80,3 +80,10 @@ import Testing
         #expect(errors(c.spec, file: c.file) == c.expected)
     }
 }
+
+extension ErrorMessageTests {
+    @Test func hugeRepeatIsRefusedNotAllocated() {
+        #expect(errors(#"{"nodes": [ {"id": "x", "value": [1, 2]}, {"id": "r", "op": "repeat", "in": ["x"], "times": 999999999}, {"id": "s", "op": "repeat", "in": ["r"], "times": 999999999} ], "output": "s"}"#, file: "big.json")
+                == [#"big.json: nodes[1] "r": repeat: a value of shape (999999999, 2) is too large (at most 10000000 elements)"#])
+    }
+}

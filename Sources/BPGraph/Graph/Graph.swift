@@ -156,7 +156,9 @@ extension Graph {
             let node = nodes[index]
             let op = node.op!
             do {
-                nodes[index].shape = try op.shape(node.inputs.map { nodes[$0].shape }, node.attributes)
+                let shape = try op.shape(node.inputs.map { nodes[$0].shape }, node.attributes)
+                try Self.checkSize(shape)
+                nodes[index].shape = shape
             } catch {
                 problems.add(node.place, "\(op.name): \(error.message)")
                 broken[index] = true
@@ -189,6 +191,21 @@ extension Graph {
         }
         self.init(file: file, title: spec.title, nodes: nodes, edges: edges, order: order,
                   output: output!, seed: seed, outEdges: outEdges)
+    }
+
+    /// The most elements one value may have: far beyond any readable figure, well below
+    /// what would exhaust memory.
+    public static let maximumElements = 10_000_000
+
+    static func checkSize(_ shape: [Int]) throws(OpError) {
+        var total = 1
+        for d in shape {
+            let (product, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow || product > maximumElements {
+                throw OpError("a value of shape \(describeShape(shape)) is too large (at most \(maximumElements) elements)")
+            }
+            total = product
+        }
     }
 
     private static func checkAttributes(_ given: [String: Double], of op: Op, place: String,
