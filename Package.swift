@@ -27,7 +27,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"], exclude: ["DOTGolden"]),
+        // Renders through libgvc: geometry of the SVGs, formats, escaping, memory.
         .testTarget(name: "BPGraphRenderTests", dependencies: ["BPGraph", "BPGraphRender"]),
+        // Runs the built executable as a user would: exit codes, stdin, messages.
+        .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph"]),
+        // Release-mode benchmarks: swift run -c release bpgraph-bench
+        .executableTarget(name: "bpgraph-bench", dependencies: ["BPGraph"], path: "Benchmarks/bpgraph-bench"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -63,15 +63,13 @@ extension Graph {
         // 1. Ids, with anonymous constants made into nodes just before their consumer.
         var nodes: [Node] = []
         var indexByID: [String: Int] = [:]
-        var firstPlace: [String: String] = [:]
-        var pendingInputs: [(node: Int, inputs: [NodeSpec.Input])] = []
-        var takenIDs = Set(spec.nodes.map(\.id))
-        for node in spec.nodes {
-            if let first = firstPlace[node.id] {
-                problems.add(node.place, "duplicate id \"\(node.id)\" (first defined at \(first))")
+        var pendingInputs: [(node: Int, spec: Int, inputs: [NodeSpec.Input])] = []
+        lazy var takenIDs = Set(spec.nodes.map(\.id))
+        for (specIndex, node) in spec.nodes.enumerated() {
+            if let first = indexByID[node.id], !nodes[first].isAnonymous {
+                problems.add(node.place, "duplicate id \"\(node.id)\" (first defined at \(nodes[first].place))")
                 continue
             }
-            firstPlace[node.id] = node.place
             var inputs = node.inputs
             for (k, input) in node.inputs.enumerated() {
                 guard case .constant(let value) = input else { continue }
@@ -90,56 +88,55 @@ extension Graph {
                 kind = .op(.add, Attributes())  // replaced below once the op is checked
             }
             indexByID[node.id] = nodes.count
-            pendingInputs.append((nodes.count, inputs))
+            pendingInputs.append((nodes.count, specIndex, inputs))
             nodes.append(Node(id: node.id, kind: kind, inputs: [], shape: node.value?.shape ?? [],
                               label: node.label, name: node.name, group: node.group,
                               isAnonymous: false, place: node.place))
         }
 
         // 2. Ops, arity, attributes and input references.
-        let specByID = Dictionary(spec.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var broken = Set<Int>()
-        for (index, inputs) in pendingInputs {
-            let node = nodes[index]
-            let nodeSpec = specByID[node.id]!
+        var broken = [Bool](repeating: false, count: nodes.count)
+        for (index, specIndex, inputs) in pendingInputs {
+            let (nodeID, nodePlace) = (nodes[index].id, nodes[index].place)
+            let nodeSpec = spec.nodes[specIndex]
             guard let opName = nodeSpec.op else {
                 if !nodeSpec.attributes.isEmpty {
-                    problems.add(node.place, "attribute \"\(nodeSpec.attributes.keys.sorted()[0])\" is for op nodes; an input has none")
+                    problems.add(nodePlace, "attribute \"\(nodeSpec.attributes.keys.sorted()[0])\" is for op nodes; an input has none")
                 }
                 continue
             }
             guard let op = Op.byName[opName] else {
                 let hint = SpecDecoder.nearest(opName, in: Op.all.map(\.name)).map { " (did you mean \"\($0)\"?)" } ?? ""
-                problems.add(node.place, "unknown op \"\(opName)\"\(hint)")
-                broken.insert(index)
+                problems.add(nodePlace, "unknown op \"\(opName)\"\(hint)")
+                broken[index] = true
                 continue
             }
             var ok = true
             if !op.arity.accepts(inputs.count) {
-                problems.add(node.place, "\(op.name) takes \(op.arity.description), got \(inputs.count)")
+                problems.add(nodePlace, "\(op.name) takes \(op.arity.description), got \(inputs.count)")
                 ok = false
             }
             var resolved: [Int] = []
             for (k, input) in inputs.enumerated() {
                 guard case .node(let ref) = input else { continue }
-                if ref == node.id {
-                    problems.add(node.place, "in[\(k)] refers to the node itself")
+                if ref == nodeID {
+                    problems.add(nodePlace, "in[\(k)] refers to the node itself")
                     ok = false
                 } else if let target = indexByID[ref] {
                     resolved.append(target)
                 } else {
                     let hint = SpecDecoder.nearest(ref, in: spec.nodes.map(\.id)).map { " (did you mean \"\($0)\"?)" } ?? ""
-                    problems.add(node.place, "in[\(k)]: unknown id \"\(ref)\"\(hint)")
+                    problems.add(nodePlace, "in[\(k)]: unknown id \"\(ref)\"\(hint)")
                     ok = false
                 }
             }
-            if let attributes = Self.checkAttributes(nodeSpec.attributes, of: op, place: node.place, problems: &problems) {
+            if let attributes = Self.checkAttributes(nodeSpec.attributes, of: op, place: nodePlace, problems: &problems) {
                 nodes[index].kind = .op(op, attributes)
             } else {
                 ok = false
             }
             nodes[index].inputs = resolved
-            if !ok { broken.insert(index) }
+            if !ok { broken[index] = true }
         }
 
         // 3. The output and the seed.
@@ -154,20 +151,22 @@ extension Graph {
 
         // 5. Shapes, in evaluation order; a node whose inputs failed is skipped, not re-reported.
         for index in order where nodes[index].op != nil {
-            if nodes[index].inputs.contains(where: broken.contains) { broken.insert(index); continue }
-            if broken.contains(index) { continue }
+            if nodes[index].inputs.contains(where: { broken[$0] }) { broken[index] = true; continue }
+            if broken[index] { continue }
             let node = nodes[index]
             let op = node.op!
             do {
-                nodes[index].shape = try op.shape(node.inputs.map { nodes[$0].shape }, node.attributes)
+                let shape = try op.shape(node.inputs.map { nodes[$0].shape }, node.attributes)
+                try Self.checkSize(shape)
+                nodes[index].shape = shape
             } catch {
                 problems.add(node.place, "\(op.name): \(error.message)")
-                broken.insert(index)
+                broken[index] = true
             }
         }
 
         var seed = Tensor(1)
-        if let output, !broken.contains(output) {
+        if let output, !broken[output] {
             let shape = nodes[output].shape
             if let given = spec.seed {
                 if given.shape == shape { seed = given }
@@ -192,6 +191,21 @@ extension Graph {
         }
         self.init(file: file, title: spec.title, nodes: nodes, edges: edges, order: order,
                   output: output!, seed: seed, outEdges: outEdges)
+    }
+
+    /// The most elements one value may have: far beyond any readable figure, well below
+    /// what would exhaust memory.
+    public static let maximumElements = 10_000_000
+
+    static func checkSize(_ shape: [Int]) throws(OpError) {
+        var total = 1
+        for d in shape {
+            let (product, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow || product > maximumElements {
+                throw OpError("a value of shape \(describeShape(shape)) is too large (at most \(maximumElements) elements)")
+            }
+            total = product
+        }
     }
 
     private static func checkAttributes(_ given: [String: Double], of op: Op, place: String,
@@ -227,7 +241,7 @@ extension Graph {
 
     /// Iterative depth-first topological sort in spec order (no recursion: a 100,000-node
     /// chain must not overflow the stack). Nodes on a cycle are reported and marked broken.
-    private static func topologicalOrder(_ nodes: [Node], problems: inout Problems, broken: inout Set<Int>) -> [Int] {
+    private static func topologicalOrder(_ nodes: [Node], problems: inout Problems, broken: inout [Bool]) -> [Int] {
         enum Mark { case unvisited, active, done }
         var marks = [Mark](repeating: .unvisited, count: nodes.count)
         var order: [Int] = []
@@ -252,10 +266,10 @@ extension Graph {
                         // Data flows from each stack entry to the one below it.
                         let names = (cycle.reversed() + [cycle.last!]).map { nodes[$0].id }
                         let first = cycle.min()!
-                        if !broken.contains(first) {
+                        if !broken[first] {
                             problems.add(nodes[first].place, "cycle: " + names.joined(separator: " → ") + " (a node cannot depend on itself)")
                         }
-                        broken.formUnion(cycle)
+                        for n in cycle { broken[n] = true }
                     case .done:
                         break
                     }

@@ -10,9 +10,9 @@ extension Op {
             guard (1...2).contains(a.count), (1...2).contains(b.count) else {
                 throw OpError("matmul takes vectors and matrices, got shapes \(describeShape(a)) and \(describeShape(b))")
             }
-            let inner = a.last!, innerB = b.count == 2 ? b[0] : b[0]
+            let inner = a.last!, innerB = b[0]
             guard inner == innerB else {
-                throw OpError("inner dimensions differ: \(describeShape(a)) · \(describeShape(b)) needs \(inner) = \(innerB)")
+                throw OpError("inner dimensions differ: \(describeShape(a)) · \(describeShape(b)) (\(inner) ≠ \(innerB))")
             }
             return (a.count == 2 ? [a[0]] : []) + (b.count == 2 ? [b[1]] : [])
         },

@@ -199,35 +199,41 @@ struct JSONReader {
 
     private mutating func parseString() throws -> String {
         index += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
-        var runStart = index
-        func flush(_ s: inout String.UnicodeScalarView, _ from: Int, _ to: Int) {
-            s.append(contentsOf: String(decoding: bytes[from..<to], as: UTF8.self).unicodeScalars)
+        let begin = index
+        // Fast path: no escapes, the bytes are the string.
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[begin..<index - 1], as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            index += 1
         }
+        var buffer = Array(bytes[begin..<index])
+        func append(_ scalar: UnicodeScalar) { buffer.append(contentsOf: Array(String(scalar).utf8)) }
         while true {
             guard index < bytes.count else { throw error("invalid JSON: unterminated string") }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                flush(&scalars, runStart, index)
                 index += 1
-                return String(scalars)
+                return String(decoding: buffer, as: UTF8.self)
             }
             if b < 0x20 { throw error("invalid JSON: control character in a string (use \\n, \\t)") }
-            if b != UInt8(ascii: "\\") { index += 1; continue }
-            flush(&scalars, runStart, index)
+            if b != UInt8(ascii: "\\") { buffer.append(b); index += 1; continue }
             index += 1
             guard index < bytes.count else { throw error("invalid JSON: unterminated string") }
             let e = bytes[index]
             index += 1
             switch e {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): buffer.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): buffer.append(0x08)
+            case UInt8(ascii: "f"): buffer.append(0x0C)
+            case UInt8(ascii: "n"): buffer.append(0x0A)
+            case UInt8(ascii: "r"): buffer.append(0x0D)
+            case UInt8(ascii: "t"): buffer.append(0x09)
             case UInt8(ascii: "u"):
                 var code = try hex4()
                 if (0xD800..<0xDC00).contains(code) {
@@ -241,12 +247,11 @@ struct JSONReader {
                 } else if (0xDC00..<0xE000).contains(code) {
                     throw error("invalid JSON: unpaired surrogate in \\u escape")
                 }
-                scalars.append(UnicodeScalar(code)!)
+                append(UnicodeScalar(code)!)
             default:
                 index -= 1
                 throw error("invalid JSON: unknown escape \\\(Character(UnicodeScalar(e)))")
             }
-            runStart = index
         }
     }
 

@@ -194,8 +194,8 @@ public enum SpecDecoder {
     public static func nearest(_ word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let limit = word.count <= 3 ? 1 : 2
-        return best.1 <= limit ? best.0 : nil
+        let limit = word.count <= 4 ? 1 : 2
+        return best.1 <= limit && best.1 < word.count ? best.0 : nil
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// Runs the built `bpgraph` executable, as a user would.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The `bpgraph` executable beside this test bundle in the build folder.
+let executable: URL = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("bpgraph")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/bpgraph")
+}()
+
+func bpgraph(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A fresh temporary directory holding the given files.
+func scratch(_ files: [String: String]) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for (name, text) in files {
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+    return dir
+}
+
+let sigmoidSpec = """
+{ "title": "Sigmoid",
+  "nodes": [ { "id": "x", "value": 0.5 }, { "id": "a", "op": "mul", "in": ["x", -1] },
+             { "id": "b", "op": "exp", "in": ["a"] }, { "id": "c", "op": "add", "in": ["b", 1] },
+             { "id": "y", "op": "reciprocal", "in": ["c"], "label": "/" } ],
+  "output": "y" }
+"""
+
+@Suite struct CLITests {
+    @Test func evalJSONFromAFile() throws {
+        let dir = try scratch(["sigmoid.json": sigmoidSpec])
+        let run = try bpgraph(["eval", "sigmoid.json", "--json"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        #expect(run.stdout.contains(#"{ "id": "x", "value": 0.5, "grad": 0.2350037122015945 }"#))
+    }
+
+    @Test func evalTableAndStdin() throws {
+        let run = try bpgraph(["eval", "-"], stdin: sigmoidSpec)
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("node") == true)
+        #expect(lines.contains { $0.hasPrefix("x ") && $0.contains("0.5") && $0.hasSuffix("0.235004") })
+        // YAML on stdin is sniffed.
+        let yaml = try bpgraph(["eval", "-", "--json"], stdin: "nodes:\n  - {id: x, value: 2}\n  - {id: y, op: exp, in: [x]}\noutput: y\n")
+        #expect(yaml.status == 0)
+        #expect(yaml.stdout.contains(#""id": "x", "value": 2.0, "grad": 7.38905609893065"#))
+    }
+
+    @Test func badInputIsOneLineAndExitOne() throws {
+        let dir = try scratch(["bad.json": #"{"nodes": [ {"id": "x", "value": 1}, {"id": "c", "op": "expp", "in": ["x"]} ], "output": "c"}"#])
+        let run = try bpgraph(["eval", "bad.json", "--json"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == "bad.json: nodes[1] \"c\": unknown op \"expp\" (did you mean \"exp\"?)\n")
+        let missing = try bpgraph(["eval", "nope.json"], in: dir)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "nope.json: no such file\n")
+        let stdin = try bpgraph(["check", "-"], stdin: "{\"nodes\": [1,]}")
+        #expect(stdin.status == 1)
+        #expect(stdin.stderr == "<stdin>:1:14: invalid JSON: trailing comma before ']'\n")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try bpgraph(["eval"]).status == 2)
+        #expect(try bpgraph(["frobnicate"]).status == 2)
+        #expect(try bpgraph(["check", "x.json", "--tolerance", "-1"]).status == 2)
+        #expect(try bpgraph(["--help"]).status == 0)
+    }
+
+    @Test func checkPassesOnACorrectGraph() throws {
+        let run = try bpgraph(["check", "-"], stdin: sigmoidSpec)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("x "))
+        #expect(run.stdout.contains("ok"))
+    }
+}
