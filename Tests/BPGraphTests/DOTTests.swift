@@ -6,7 +6,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 private let templates = root.appendingPathComponent("Templates")
 private let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("DOTGolden")
 
-private func evaluate(_ text: String, file: String = "test.json") throws -> EvaluatedGraph {
+private func evaluateSpec(_ text: String, file: String = "test.json") throws -> EvaluatedGraph {
     try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: file, format: SpecFormat.from(fileName: file))))
 }
 
@@ -25,10 +25,10 @@ struct DOTGoldenTests {
         #expect(templateNames.count >= 14)
         for name in templateNames {
             let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
-            let evaluated = try evaluate(text, file: name)
+            let evaluated = try evaluateSpec(text, file: name)
             let dot = DOTWriter(options: FigureOptions(style: style)).write(evaluated)
             // Deterministic: a second writer gives the same bytes.
-            #expect(dot == DOTWriter(options: FigureOptions(style: style)).write(try evaluate(text, file: name)))
+            #expect(dot == DOTWriter(options: FigureOptions(style: style)).write(try evaluateSpec(text, file: name)))
             let base = (name as NSString).deletingPathExtension + (style == .labels ? "" : ".backward") + ".dot"
             let golden = goldens.appendingPathComponent(base)
             if record {
@@ -96,7 +96,7 @@ struct EscapingTests {
                 { "id": "y", "op": "exp", "in": ["\(hostile)"], "label": "\(hostile)" } ],
               "output": "y" }
             """
-        let dot = DOTWriter().write(try evaluate(spec))
+        let dot = DOTWriter().write(try evaluateSpec(spec))
         // Strip quoted strings the way DOT's scanner reads them.
         var outside = ""
         var inQuotes = false
@@ -140,7 +140,7 @@ struct ThemeTests {
     @Test func themeReachesTheDOT() throws {
         var options = FigureOptions(theme: .dark)
         options.transparent = true
-        let dot = DOTWriter(options: options).write(try evaluate(#"{"nodes": [{"id": "x", "value": 1}, {"id": "y", "op": "exp", "in": ["x"]}], "output": "y"}"#))
+        let dot = DOTWriter(options: options).write(try evaluateSpec(#"{"nodes": [{"id": "x", "value": 1}, {"id": "y", "op": "exp", "in": ["x"]}], "output": "y"}"#))
         #expect(dot.contains("bgcolor=\"transparent\""))
         #expect(dot.contains("labelfontcolor=\"#ff6b6b\""))
     }
@@ -150,7 +150,7 @@ struct ThemeTests {
 struct DOTContentTests {
     @Test func conventions() throws {
         let spec = #"{"title": "T", "nodes": [{"id": "x", "value": 0.5}, {"id": "k", "value": 2, "const": true}, {"id": "a", "op": "mul", "in": ["x", "k"], "group": "G"}, {"id": "p", "op": "pow", "in": ["a"], "p": 2}], "output": "p", "seed": 3}"#
-        let evaluated = try evaluate(spec)
+        let evaluated = try evaluateSpec(spec)
         let dot = DOTWriter().write(evaluated)
         #expect(dot.contains("rankdir=LR"))
         #expect(dot.contains("\"x\" -> \"a\" [id=\"e0\", label=\"0.5\", headlabel=\"12\"]"))
