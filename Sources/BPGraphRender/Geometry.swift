@@ -40,16 +40,21 @@ public struct Box: Sendable, Equatable {
 
     /// Length of the part of segment a–b inside the box (Liang–Barsky clipping).
     public func clippedLength(_ a: Point, _ b: Point) -> Double {
-        var t0 = 0.0, t1 = 1.0
-        let d = b - a
-        let checks: [(Double, Double)] = [(-d.x, a.x - minX), (d.x, maxX - a.x), (-d.y, a.y - minY), (d.y, maxY - a.y)]
-        for (p, q) in checks {
-            if p == 0 { if q < 0 { return 0 } ; continue }
-            let r = q / p
-            if p < 0 { if r > t1 { return 0 }; if r > t0 { t0 = r } }
-            else { if r < t0 { return 0 }; if r < t1 { t1 = r } }
+        // Both ends beyond the same side: nothing inside.
+        if (a.x < minX && b.x < minX) || (a.x > maxX && b.x > maxX) || (a.y < minY && b.y < minY) || (a.y > maxY && b.y > maxY) {
+            return 0
         }
-        return t1 > t0 ? (t1 - t0) * d.length : 0
+        var t0 = 0.0, t1 = 1.0
+        let dx = b.x - a.x, dy = b.y - a.y
+        func clip(_ p: Double, _ q: Double) -> Bool {
+            if p == 0 { return q >= 0 }
+            let r = q / p
+            if p < 0 { if r > t1 { return false }; if r > t0 { t0 = r } }
+            else { if r < t0 { return false }; if r < t1 { t1 = r } }
+            return true
+        }
+        guard clip(-dx, a.x - minX), clip(dx, maxX - a.x), clip(-dy, a.y - minY), clip(dy, maxY - a.y) else { return 0 }
+        return t1 > t0 ? (t1 - t0) * (dx * dx + dy * dy).squareRoot() : 0
     }
 }
 

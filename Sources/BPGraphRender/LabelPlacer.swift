@@ -144,7 +144,7 @@ struct LabelPlacer {
         let gradientSize = request.gradientSize.map(canonicalSize)
         guard valueCurve.count >= 2 else { return Placement(clean: true) }
 
-        let stations = Self.stations(valueCurve, step: 2)
+        let stations = Self.stations(valueCurve, step: 3)
         let total = stations.last?.s ?? 0
         // The station nearest dot's label position (else the middle).
         var anchorS = total / 2
@@ -159,6 +159,7 @@ struct LabelPlacer {
         let margin = min(12, total * 0.2)
         let candidates = stations.filter { $0.s >= margin && $0.s <= total - margin }
             .sorted { abs($0.s - anchorS) < abs($1.s - anchorS) }
+            .prefix(120)
 
         // Only obstacles and curves near this edge matter.
         let reach = max(valueSize.map { $0.0 + $0.1 } ?? 0, gradientSize.map { $0.0 + $0.1 } ?? 0) + 4 * gap
