@@ -137,9 +137,31 @@ struct RenderTests {
             """)
         let svg = try Fixtures.svg(evaluated)
         #expect(svg.contains("시그모이드 계층"))
-        // Pango measured real glyphs: the Hangul title is wider than 5 narrow boxes would be.
-        let png = try Renderer.shared.render(dot: DOTWriter().write(evaluated), format: .png)
-        #expect(png.count > 1000)
+        #expect(svg.contains("NanumGothic"))
+        // The font list names NanumGothic, and fontconfig has a Korean font to give.
+        let fc = Process()
+        fc.executableURL = URL(fileURLWithPath: "/usr/bin/fc-list")
+        fc.arguments = [":lang=ko", "family"]
+        let pipe = Pipe()
+        fc.standardOutput = pipe
+        try fc.run()
+        let families = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        fc.waitUntilExit()
+        #expect(families.contains("Nanum"), "no Korean font installed (scripts/setup installs fonts-nanum)")
+    }
+
+    @Test("callers on many threads are serialized: no crash, identical output")
+    func concurrentCallers() throws {
+        let dot = DOTWriter().write(try Fixtures.evaluate(Fixtures.sigmoid))
+        let expected = try Renderer.shared.render(dot: dot, format: .svg)
+        let lock = NSLock()
+        var results: [[UInt8]] = []
+        DispatchQueue.concurrentPerform(iterations: 32) { i in
+            let bytes = (try? Renderer.shared.render(dot: dot, format: i % 2 == 0 ? .svg : .png)) ?? []
+            lock.lock(); if i % 2 == 0 { results.append(bytes) }; lock.unlock()
+        }
+        #expect(results.count == 16)
+        #expect(results.allSatisfy { $0 == expected })
     }
 
     @Test("a Graphviz error becomes one line, and the next figure still renders")
