@@ -147,7 +147,8 @@ final class LabelPlan {
                 valueSize: valueLabel.map { size($0) }, gradientSize: gradientLabel.map { size($0) },
                 ownCurves: own)
             let placement = placer.place(request)
-            if let label = valueLabel, let p = placement.value { move(label, to: p) }
+            // A label with no spot (an edge dot could not route) stays where dot put the pair.
+            if let label = valueLabel { move(label, to: placement.value ?? anchors[k] ?? Point(0, 0)) }
             if let label = gradientLabel, let p = placement.gradient { move(label, to: p) }
             for box in [placement.valueBox, placement.gradientBox].compactMap({ $0 }) {
                 extent = extent.map { $0.union(box) } ?? box
