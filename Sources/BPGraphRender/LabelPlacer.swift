@@ -194,15 +194,25 @@ struct LabelPlacer {
             return (overlap, crossing)
         }
 
+        // Prefer spots near dot's label position where the spline runs flat (there
+        // the value and the gradient sit close together, as in the book); any spot
+        // touching a node, a label or another edge only if there is no clean one.
         var best: (score: Double, value: Box?, gradient: Box?, clean: Bool)?
         for candidate in candidates {
+            let distance = abs(candidate.s - anchorS)
+            if let b = best, b.clean, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
             guard let (vb, gb) = boxes(at: candidate.point.x) else { continue }
             let a = cost(vb), b = cost(gb)
             let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
-            let distance = abs(candidate.s - anchorS)
-            if overlap == 0 && crossing == 0 { best = (distance, vb, gb, true); break }
-            let score = overlap * 100 + crossing * 10 + distance
-            if best == nil || score < best!.score { best = (score, vb, gb, overlap == 0) }
+            // How far the spline climbs under the labels: the vertical room they straddle.
+            let spread = max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
+            let clean = overlap == 0 && crossing == 0
+            let score = overlap * 100 + crossing * 10 + distance * 0.5 + spread * 1.5
+            if let b = best {
+                if (clean && !b.clean) || (clean == b.clean && score < b.score) { best = (score, vb, gb, clean) }
+            } else {
+                best = (score, vb, gb, clean)
+            }
         }
         if best == nil {
             // A spline too short or too steep for any candidate: stack at the anchor point.
