@@ -49,11 +49,17 @@ public final class Renderer: @unchecked Sendable {
 
         graphvizMessages = ""
         _ = agreseterrors()
-        guard let graph = dot.withCString({ agmemread($0) }) else {
-            aglexbad()  // drop whatever the scanner still holds for the next read
+        let read = dot.withCString { agmemread($0) }
+        // The scanner keeps unread input (after an error, or a second graph) for the
+        // next read; drop it so each figure starts clean.
+        aglexbad()
+        guard let graph = read else {
             throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
         }
         defer { _ = agclose(graph) }
+        if agerrors() >= Int32(AGERR.rawValue) {
+            throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
+        }
         if format == .png {
             set(graph, "dpi", Self.number(dpi))
         }

@@ -173,7 +173,10 @@ struct RenderTests {
             #expect(!error.message.contains("\n"))
             #expect(error.message.hasPrefix("Graphviz"))
         }
+        // A second graph in the same text is not carried over into the next read.
+        _ = try Renderer.shared.render(dot: "digraph { p -> q } digraph { leftover -> z }", format: .svg)
         let svg = try Renderer.shared.render(dot: "digraph { a -> b }", format: .svg)
+        #expect(!String(decoding: svg, as: UTF8.self).contains("leftover"))
         #expect(String(decoding: svg, as: UTF8.self).contains("<title>a&#45;&gt;b</title>"))
     }
 
