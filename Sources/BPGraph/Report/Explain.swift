@@ -59,7 +59,8 @@ public struct Explanation: Sendable {
                     // A constant local gradient (1 for +, a constant factor for ×) is written once, not as a tensor of copies.
                     let uniform = numeric.data.allSatisfy { $0 == numeric.data[0] } ? format.number(numeric.data[0]) : nil
                     let number = format.tensor(numeric)
-                    if formula.isEmpty || formula == number || formula == "(\(number))" {
+                    // A rule written in terms of UG (matmul) says how DG is formed; here LG itself is the number.
+                    if formula.isEmpty || formula.contains("UG") || formula == number || formula == "(\(number))" {
                         local = number
                     } else if let uniform, formula == uniform || formula == "(\(uniform))" {
                         local = uniform

@@ -59,13 +59,11 @@ public enum ExpressionSpec {
         }
 
         // Values: one for every variable, none for anything else.
-        var variables: [String] = []
-        var seen = Set<String>()
-        for node in parsed.nodes {
-            if case .variable(let name) = node.kind, Op.byName[name] == nil, name != parsed.output, seen.insert(name).inserted {
-                variables.append(name)
-            }
-        }
+        let variables = ExpressionLowering.variables(parsed)
+        // Names written anywhere, exponents included: a value for `z` in `x^z` is not the problem there.
+        let mentioned = Set(parsed.nodes.compactMap { node -> String? in
+            if case .variable(let name) = node.kind { return name } else { return nil }
+        })
         var given: [String: Tensor] = [:]
         for (name, value) in values {
             if given[name] != nil {
@@ -73,7 +71,7 @@ public enum ExpressionSpec {
             } else if name == parsed.output {
                 diagnostics.append(Diagnostic(file: file, place: valuesPlace,
                                               message: "\"\(name)\" is the output, computed by the expression; it takes no value"))
-            } else if !seen.contains(name) {
+            } else if !mentioned.contains(name) {
                 // One-letter names are all one edit apart: list the variables instead of guessing.
                 let hint = name.count < 3 ? "" : SpecDecoder.nearest(name, in: variables).map { " (did you mean \"\($0)\"?)" } ?? ""
                 let known = variables.isEmpty ? "the expression has no variables"
@@ -127,7 +125,7 @@ public enum ExpressionSpec {
         guard !name.isEmpty else {
             throw SpecError(Diagnostic(file: file, place: place, message: "the variable's name is missing before '='"))
         }
-        if let number = Double(text), text.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true {
+        if let number = Double(text) {
             guard number.isFinite else {
                 throw SpecError(Diagnostic(file: file, place: place, message: "\(text) is not a finite number"))
             }
@@ -158,10 +156,18 @@ public enum ExpressionSpec {
         let isMultiline = text.contains("\n")
         let lineNumber = text[..<lineStart].filter { $0 == "\n" }.count + 1
         let position = isMultiline ? "line \(lineNumber), column \(column)" : "column \(column)"
-        var line = String(text[lineStart..<lineEnd])
+        // A long line is shown as a window around the column.
+        var shownStart = lineStart, shownEnd = lineEnd
+        if lineEnd - lineStart > 100 {
+            shownStart = max(lineStart, offset - 60)
+            shownEnd = min(lineEnd, max(offset, shownStart) + 40)
+        }
+        var line = String(text[shownStart..<shownEnd])
         if line.hasSuffix("\r") { line.removeLast() }
+        if shownStart > lineStart { line = "…" + line }
+        if shownEnd < lineEnd { line += "…" }
         // The caret line keeps the line's tabs and the width of wide characters, so the caret lands under the column.
-        let pad = text[lineStart..<offset].map { c -> String in
+        let pad = (shownStart > lineStart ? " " : "") + text[shownStart..<offset].map { c -> String in
             c == "\t" ? "\t" : (isWide(c) ? "  " : " ")
         }.joined()
         let message = "\(error.message) at \(position)\(error.hint)\n  \(line)\n  \(pad)^"

@@ -49,9 +49,10 @@ struct ExpressionLowering {
         }
 
         // 2. Variables, in order of first appearance.
+        let constantOnly = constantOnlyNodes(parsed)
         var variables: [String] = []
         var seen = Set<String>()
-        for node in nodes {
+        for (i, node) in nodes.enumerated() where !constantOnly[i] {
             guard case .variable(let name) = node.kind else { continue }
             if let op = Op.byName[name] {
                 errors.append(ExpressionError("\"\(name)\" is a function", at: node.start,
@@ -71,10 +72,11 @@ struct ExpressionLowering {
         var names = NameSequence(taken: taken)
         var reference = [NodeSpec.Input?](repeating: nil, count: nodes.count)
         var operations: [NodeSpec] = []
-        for (i, node) in nodes.enumerated() {
+        for (i, node) in nodes.enumerated() where !constantOnly[i] {
             func snippet() -> String {
-                let s = parsed.source(i)
-                return s.count <= 40 ? s : String(s.prefix(39)) + "…"
+                let node = nodes[i]
+                if node.end - node.start <= 40 { return parsed.source(i) }
+                return String(parsed.text[node.start..<node.start + 39]) + "…"
             }
             func emit(_ op: String, _ inputs: [NodeSpec.Input?], attributes: [String: Double] = [:], label: String? = nil) {
                 // A child that failed has no reference; its error is already recorded.
@@ -160,6 +162,43 @@ struct ExpressionLowering {
         }
         if !errors.isEmpty { throw Problems(errors: errors) }
         return Result(variables: variables, operations: operations)
+    }
+
+    /// The variables, in order of first appearance (those in exponents and attributes excluded:
+    /// these must be constants, and are reported as such).
+    static func variables(_ parsed: ParsedExpression) -> [String] {
+        let constantOnly = constantOnlyNodes(parsed)
+        var variables: [String] = []
+        var seen = Set<String>()
+        for (i, node) in parsed.nodes.enumerated() where !constantOnly[i] {
+            if case .variable(let name) = node.kind, Op.byName[name] == nil, name != parsed.output, seen.insert(name).inserted {
+                variables.append(name)
+            }
+        }
+        return variables
+    }
+
+    /// The nodes inside an exponent or an attribute argument: folded to a number, never drawn.
+    /// Marked top-down, walking the list backwards (parents come after their children).
+    static func constantOnlyNodes(_ parsed: ParsedExpression) -> [Bool] {
+        var marked = [Bool](repeating: false, count: parsed.nodes.count)
+        for i in parsed.nodes.indices.reversed() {
+            let node = parsed.nodes[i]
+            if marked[i] {
+                for child in node.children { marked[child] = true }
+                continue
+            }
+            switch node.kind {
+            case .binary(.power):
+                marked[node.children[1]] = true
+            case .call(let name):
+                guard let op = Op.byName[name], case .exactly(let inputs) = op.arity else { break }
+                for child in node.children.dropFirst(inputs) { marked[child] = true }
+            default:
+                break
+            }
+        }
+        return marked
     }
 
     /// For the commutative `+` and `×`: `1 + b` is drawn as `b + 1`, the computed value on the
