@@ -18,23 +18,19 @@ public enum ExpressionSpec {
             else { problems.add("expr", "must be a string such as \"y = 1 / (1 + exp(-x))\", found \(value.typeDescription)") }
         }
         var values: [(name: String, value: Tensor)] = []
-        var valuesOK = true
         if let valuesValue = tree["values"] {
             if case .object(let members) = valuesValue.kind {
                 for (name, value) in members {
                     if let tensor = problems.tensor(value, "values \"\(name)\"") { values.append((name, tensor)) }
-                    else { valuesOK = false }
                 }
             } else if case .null = valuesValue.kind {
             } else {
                 problems.add("values", "must be an object of variable values such as {\"x\": 0.5}, found \(valuesValue.typeDescription)")
-                valuesOK = false
             }
         }
         let title = problems.string(tree["title"], "title")
         let seed = tree["seed"].flatMap { problems.tensor($0, "seed") }
         guard let expression, problems.diagnostics.isEmpty else { throw SpecError(problems.diagnostics) }
-        _ = valuesOK
         return try spec(expression: expression, values: values, title: title, seed: seed, file: file)
     }
 
