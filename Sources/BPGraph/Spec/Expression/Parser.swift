@@ -12,7 +12,7 @@ struct ParsedExpression {
         /// Unary minus of something that is not a number literal (`-2` is a number).
         case negate
         case binary(BinaryOperator)
-        /// A function call; `nameEnd` ends the function's name.
+        /// A function call `name(arguments…)`; the node starts at the name.
         case call(String)
     }
 
