@@ -260,7 +260,7 @@ private func errorMessage(_ text: String, file: String = "f.json") -> String {
 
     @Test func shapeErrorsNameTheSubexpression() {
         #expect(errorMessage(#"{"expr": "y = x @ W", "values": {"x": [1, 2, 3], "W": [[1, 2], [3, 4]]}}"#)
-                == #"f.json: expr "x @ W": matmul: inner dimensions differ: (3,) · (2, 2) needs 3 = 2"#)
+                == #"f.json: expr "x @ W": matmul: inner dimensions differ: (3,) · (2, 2) (3 ≠ 2)"#)
     }
 
     @Test func multilineExpressionsGiveTheLine() {
