@@ -5,6 +5,7 @@ let package = Package(
     name: "bpgraph",
     products: [
         .library(name: "BPGraph", targets: ["BPGraph"]),
+        .library(name: "BPGraphRender", targets: ["BPGraphRender"]),
         .executable(name: "bpgraph", targets: ["bpgraph"]),
     ],
     dependencies: [
@@ -14,12 +15,20 @@ let package = Package(
     targets: [
         // spec text → GraphSpec → Graph → EvaluatedGraph → DOT text. Pure Swift: no C, no file I/O.
         .target(name: "BPGraph", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Graphviz's C API (libgvc, found through pkg-config). Imported by BPGraphRender only.
+        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc",
+                       providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]),
+        // DOT text → image bytes, in-process through libgvc: the only target that touches C.
+        .target(name: "BPGraphRender", dependencies: ["BPGraph", "CGraphviz"]),
         // The command line: thin commands over the library.
         .executableTarget(name: "bpgraph", dependencies: [
             "BPGraph",
+            "BPGraphRender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"]),
+        .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"], exclude: ["DOTGolden"]),
+        // Renders through libgvc: geometry of the SVGs, formats, escaping, memory.
+        .testTarget(name: "BPGraphRenderTests", dependencies: ["BPGraph", "BPGraphRender"]),
         // Runs the built executable as a user would: exit codes, stdin, messages.
         .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph"]),
         // Release-mode benchmarks: swift run -c release bpgraph-bench

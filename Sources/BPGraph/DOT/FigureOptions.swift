@@ -1,0 +1,44 @@
+/// Everything that decides what a figure looks like, apart from the graph itself.
+public struct FigureOptions: Sendable, Equatable {
+    public enum Direction: String, Sendable, CaseIterable {
+        case leftToRight = "LR"
+        case topToBottom = "TB"
+    }
+
+    public enum Style: String, Sendable, CaseIterable {
+        /// Value above each edge, gradient below the same edge.
+        case labels
+        /// The book's look: a separate arrow pointing back under each forward arrow, with the gradient on it.
+        case backwardArrows
+    }
+
+    /// What the edge labels say.
+    public enum Labels: String, Sendable, CaseIterable {
+        /// Numbers: the value above, the gradient below.
+        case values
+        /// Symbols: `x` above, `∂L/∂x` below.
+        case symbols
+        /// Both: `x = 0.5` above, `∂L/∂x = 0.235` below.
+        case both
+    }
+
+    public var direction: Direction
+    public var style: Style
+    public var labels: Labels
+    public var numbers: NumberFormat
+    public var theme: Theme
+    public var forwardOnly: Bool
+    public var transparent: Bool
+
+    public init(direction: Direction = .leftToRight, style: Style = .labels, labels: Labels = .values,
+                numbers: NumberFormat = NumberFormat(), theme: Theme = .light,
+                forwardOnly: Bool = false, transparent: Bool = false) {
+        self.direction = direction
+        self.style = style
+        self.labels = labels
+        self.numbers = numbers
+        self.theme = theme
+        self.forwardOnly = forwardOnly
+        self.transparent = transparent
+    }
+}

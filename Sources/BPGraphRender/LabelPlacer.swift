@@ -1,0 +1,223 @@
+/// Puts each edge's forward value above the edge and its gradient below it.
+///
+/// Works after dot's layout, on plain geometry: the edges' sampled splines, the node
+/// boxes and the labels placed so far. It reasons in a frame where edges flow along
+/// +u and "above" is +v (left to right: u = x, v = y; top to bottom: u = −y, v = −x,
+/// so the value sits left of a downward edge and the gradient right of it).
+///
+/// For each edge it tries points along the spline, nearest dot's own label position
+/// first; at each it stacks the value's box just clear of the highest point of the
+/// spline under the box, and the gradient's box just clear of the lowest point of the
+/// (gradient) spline, and takes the first spot where neither box touches a node,
+/// another label or another edge — or, if there is none, the spot that overlaps least.
+struct LabelPlacer {
+    enum Frame { case leftToRight, topToBottom }
+
+    struct Request {
+        /// The spline the value sits above (Graphviz coordinates).
+        var valueCurve: [Point]
+        /// The spline the gradient sits below (the same one, or the red backward arrow).
+        var gradientCurve: [Point]
+        /// Dot's label position, the preferred spot.
+        var anchor: Point?
+        /// Label sizes (width, height) in points; nil when there is no such label.
+        var valueSize: (Double, Double)?
+        var gradientSize: (Double, Double)?
+        /// Indices (into `curves`) of this edge's own splines, which do not count as crossings.
+        var ownCurves: [Int]
+    }
+
+    struct Placement {
+        var value: Point?
+        var gradient: Point?
+        var valueBox: Box?
+        var gradientBox: Box?
+        /// Whether the chosen spot is free of overlaps with nodes and labels.
+        var clean: Bool
+    }
+
+    let frame: Frame
+    /// Clearance between a label and its spline, and between labels.
+    let gap: Double
+    /// Node boxes, cluster labels: never covered (canonical frame).
+    private var obstacles: [Box]
+    /// Labels placed so far (canonical frame).
+    private(set) var placed: [Box] = []
+    /// Every edge's polyline (canonical frame) and its bounding box.
+    private var curves: [[Point]]
+    private var curveBoxes: [Box]
+
+    init(frame: Frame, gap: Double, obstacles: [Box], curves: [[Point]]) {
+        self.frame = frame
+        self.gap = gap
+        self.obstacles = []
+        self.curves = []
+        self.curveBoxes = []
+        self.obstacles = obstacles.map(toCanonical)
+        self.curves = curves.map { $0.map(toCanonical) }
+        self.curveBoxes = self.curves.map { Self.bounds($0).insetBy(-1) }
+    }
+
+    // MARK: Frames
+
+    func toCanonical(_ p: Point) -> Point {
+        switch frame {
+        case .leftToRight: return p
+        case .topToBottom: return Point(-p.y, -p.x)
+        }
+    }
+
+    func fromCanonical(_ p: Point) -> Point {
+        switch frame {
+        case .leftToRight: return p
+        case .topToBottom: return Point(-p.y, -p.x)
+        }
+    }
+
+    func toCanonical(_ b: Box) -> Box {
+        let a = toCanonical(Point(b.minX, b.minY)), c = toCanonical(Point(b.maxX, b.maxY))
+        return Box(minX: Swift.min(a.x, c.x), minY: Swift.min(a.y, c.y), maxX: Swift.max(a.x, c.x), maxY: Swift.max(a.y, c.y))
+    }
+
+    func fromCanonical(_ b: Box) -> Box {
+        let a = fromCanonical(Point(b.minX, b.minY)), c = fromCanonical(Point(b.maxX, b.maxY))
+        return Box(minX: Swift.min(a.x, c.x), minY: Swift.min(a.y, c.y), maxX: Swift.max(a.x, c.x), maxY: Swift.max(a.y, c.y))
+    }
+
+    /// (extent along u, extent along v) of a label of this width and height.
+    func canonicalSize(_ size: (Double, Double)) -> (Double, Double) {
+        switch frame {
+        case .leftToRight: return size
+        case .topToBottom: return (size.1, size.0)
+        }
+    }
+
+    static func bounds(_ points: [Point]) -> Box {
+        var b = Box(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for p in points { b = Box(minX: min(b.minX, p.x), minY: min(b.minY, p.y), maxX: max(b.maxX, p.x), maxY: max(b.maxY, p.y)) }
+        return b
+    }
+
+    // MARK: Placing
+
+    /// The highest (or lowest) v of a polyline over u in [u0, u1], or nil if it never gets there.
+    static func extreme(_ curve: [Point], from u0: Double, to u1: Double, highest: Bool) -> Double? {
+        var best: Double?
+        func take(_ v: Double) { best = best.map { highest ? max($0, v) : min($0, v) } ?? v }
+        for i in 0..<curve.count {
+            let p = curve[i]
+            if p.x >= u0 && p.x <= u1 { take(p.y) }
+            if i + 1 < curve.count {
+                let q = curve[i + 1]
+                for u in [u0, u1] where (p.x - u) * (q.x - u) < 0 {
+                    let t = (u - p.x) / (q.x - p.x)
+                    take(p.y + t * (q.y - p.y))
+                }
+            }
+        }
+        return best
+    }
+
+    /// Points along a polyline every `step` points of arc length, with their arc position.
+    static func stations(_ curve: [Point], step: Double) -> [(point: Point, s: Double)] {
+        var out: [(Point, Double)] = []
+        guard let first = curve.first else { return out }
+        out.append((first, 0))
+        var s = 0.0, next = step
+        for i in 1..<max(curve.count, 1) {
+            let a = curve[i - 1], b = curve[i]
+            let len = (b - a).length
+            while len > 0 && next <= s + len {
+                let t = (next - s) / len
+                out.append((a + (b - a) * t, next))
+                next += step
+            }
+            s += len
+        }
+        return out
+    }
+
+    mutating func place(_ request: Request) -> Placement {
+        let valueCurve = request.valueCurve.map(toCanonical)
+        let gradientCurve = request.gradientCurve.map(toCanonical)
+        let valueSize = request.valueSize.map(canonicalSize)
+        let gradientSize = request.gradientSize.map(canonicalSize)
+        guard valueCurve.count >= 2 else { return Placement(clean: true) }
+
+        let stations = Self.stations(valueCurve, step: 3)
+        let total = stations.last?.s ?? 0
+        // The station nearest dot's label position (else the middle).
+        var anchorS = total / 2
+        if let anchor = request.anchor.map(toCanonical) {
+            var best = Double.infinity
+            for st in stations {
+                let d = (st.point - anchor).length
+                if d < best { best = d; anchorS = st.s }
+            }
+        }
+        // Candidates ordered by distance from the anchor, away from the very ends.
+        let margin = min(12, total * 0.2)
+        let candidates = stations.filter { $0.s >= margin && $0.s <= total - margin }
+            .sorted { abs($0.s - anchorS) < abs($1.s - anchorS) }
+            .prefix(120)
+
+        // Only obstacles and curves near this edge matter.
+        let reach = max(valueSize.map { $0.0 + $0.1 } ?? 0, gradientSize.map { $0.0 + $0.1 } ?? 0) + 4 * gap
+        let region = Self.bounds(valueCurve + gradientCurve)
+        let area = Box(minX: region.minX - reach, minY: region.minY - reach, maxX: region.maxX + reach, maxY: region.maxY + reach)
+        let hard = (obstacles + placed).filter { $0.overlapArea(area) > 0 }
+        let others = curves.indices.filter { !request.ownCurves.contains($0) && curveBoxes[$0].overlapArea(area) > 0 }
+
+        func boxes(at u: Double) -> (Box?, Box?)? {
+            var valueBox: Box?, gradientBox: Box?
+            if let (w, h) = valueSize {
+                guard let top = Self.extreme(valueCurve, from: u - w / 2 - gap, to: u + w / 2 + gap, highest: true) else { return nil }
+                valueBox = Box(minX: u - w / 2, minY: top + gap, maxX: u + w / 2, maxY: top + gap + h)
+            }
+            if let (w, h) = gradientSize {
+                guard let bottom = Self.extreme(gradientCurve, from: u - w / 2 - gap, to: u + w / 2 + gap, highest: false) else { return nil }
+                gradientBox = Box(minX: u - w / 2, minY: bottom - gap - h, maxX: u + w / 2, maxY: bottom - gap)
+            }
+            return (valueBox, gradientBox)
+        }
+
+        func cost(_ b: Box?) -> (overlap: Double, crossing: Double) {
+            guard let b else { return (0, 0) }
+            let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
+            var overlap = 0.0
+            for o in hard { overlap += padded.overlapArea(o) }
+            var crossing = 0.0
+            for c in others where curveBoxes[c].overlapArea(padded) > 0 {
+                let curve = curves[c]
+                for i in 1..<curve.count { crossing += padded.clippedLength(curve[i - 1], curve[i]) }
+            }
+            return (overlap, crossing)
+        }
+
+        var best: (score: Double, value: Box?, gradient: Box?, clean: Bool)?
+        for candidate in candidates {
+            guard let (vb, gb) = boxes(at: candidate.point.x) else { continue }
+            let a = cost(vb), b = cost(gb)
+            let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
+            let distance = abs(candidate.s - anchorS)
+            if overlap == 0 && crossing == 0 { best = (distance, vb, gb, true); break }
+            let score = overlap * 100 + crossing * 10 + distance
+            if best == nil || score < best!.score { best = (score, vb, gb, overlap == 0) }
+        }
+        if best == nil {
+            // A spline too short or too steep for any candidate: stack at the anchor point.
+            let p = stations.min { abs($0.s - anchorS) < abs($1.s - anchorS) }?.point ?? valueCurve[0]
+            let vb = valueSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y + gap, maxX: p.x + $0.0 / 2, maxY: p.y + gap + $0.1) }
+            let gb = gradientSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y - gap - $0.1, maxX: p.x + $0.0 / 2, maxY: p.y - gap) }
+            best = (0, vb, gb, false)
+        }
+        let chosen = best!
+        if let v = chosen.value { placed.append(v) }
+        if let g = chosen.gradient { placed.append(g) }
+        return Placement(value: chosen.value.map { fromCanonical($0.center) },
+                         gradient: chosen.gradient.map { fromCanonical($0.center) },
+                         valueBox: chosen.value.map(fromCanonical),
+                         gradientBox: chosen.gradient.map(fromCanonical),
+                         clean: chosen.clean)
+    }
+}

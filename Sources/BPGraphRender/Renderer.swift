@@ -1,0 +1,128 @@
+import BPGraph
+import CGraphviz
+import Foundation
+
+/// Image formats bpgraph writes.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case png, svg, pdf, dot
+
+    /// The format a file name's extension names, if any.
+    public static func from(path: String) -> OutputFormat? {
+        let ext = (path as NSString).pathExtension.lowercased()
+        return OutputFormat(rawValue: ext)
+    }
+}
+
+/// A failure inside Graphviz, as one line.
+public struct RenderError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// DOT text → image bytes, in this process, through libgvc (dot layout, cairo for
+/// PNG and PDF, Graphviz's own SVG renderer).
+///
+/// libgvc is not thread-safe, and a context created and freed per figure leaks and
+/// lets the pango plugin read freed memory, so there is one context for the whole
+/// process (`shared`) and every Graphviz call goes through one lock.
+public final class Renderer: @unchecked Sendable {
+    public static let shared = Renderer()
+
+    private let lock = NSLock()
+    private let context: OpaquePointer?
+
+    private init() {
+        // Collect cgraph's messages instead of letting it print them.
+        _ = agseterrf(graphvizMessage)
+        context = gvContext()
+    }
+
+    /// Renders DOT (as written by `DOTWriter`) to `format`. `dpi` applies to PNG.
+    /// `placeLabels` moves each edge's value above it and its gradient below it;
+    /// without it the figure is what plain `dot` would draw.
+    public func render(dot: String, format: OutputFormat, dpi: Double = 144, placeLabels: Bool = true) throws -> [UInt8] {
+        if format == .dot { return Array(dot.utf8) }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let gvc = context else { throw RenderError("Graphviz: could not create a context (are Graphviz's plugins installed? run `dot -c`)") }
+
+        graphvizMessages = ""
+        _ = agreseterrors()
+        guard let graph = dot.withCString({ agmemread($0) }) else {
+            aglexbad()  // drop whatever the scanner still holds for the next read
+            throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
+        }
+        defer { _ = agclose(graph) }
+        if format == .png {
+            set(graph, "dpi", Self.number(dpi))
+        }
+
+        let plan = placeLabels ? LabelPlan(graph: graph) : nil
+        plan?.reserve()
+        let laidOut = gvLayout(gvc, graph, "dot")
+        defer { _ = gvFreeLayout(gvc, graph) }
+        if laidOut != 0 || agerrors() >= Int32(AGERR.rawValue) {
+            throw RenderError(graphvizError(default: "Graphviz could not lay out the graph"))
+        }
+        plan?.apply()
+
+        var data: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        let rendered = gvRenderData(gvc, graph, format.rawValue, &data, &length)
+        defer { if let data { gvFreeRenderData(data) } }
+        if rendered != 0 || data == nil || agerrors() >= Int32(AGERR.rawValue) {
+            throw RenderError(graphvizError(default: "Graphviz could not render \(format.rawValue)"))
+        }
+        return data!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    /// The first error Graphviz reported, as one line.
+    private func graphvizError(default fallback: String) -> String {
+        let lines = graphvizMessages.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        if let error = lines.first(where: { $0.hasPrefix("Error") }) ?? lines.first(where: { !$0.isEmpty }) {
+            var text = error
+            if text.hasPrefix("Error: ") { text.removeFirst(7) }
+            return "Graphviz: " + text
+        }
+        return fallback
+    }
+
+    /// A number as Graphviz and messages want it: `144`, `150.5`.
+    public static func format(_ x: Double) -> String { number(x) }
+
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x)
+    }
+}
+
+/// Messages cgraph hands to the callback, guarded by `Renderer.lock`.
+nonisolated(unsafe) private var graphvizMessages = ""
+
+private let graphvizMessage: agusererrf = { message in
+    if let message { graphvizMessages += String(cString: message) }
+    return 0
+}
+
+func set(_ object: UnsafeMutableRawPointer?, _ name: String, _ value: String) {
+    name.withCString { n in
+        value.withCString { v in
+            "".withCString { d in
+                _ = agsafeset(object, UnsafeMutablePointer(mutating: n), UnsafeMutablePointer(mutating: v), UnsafeMutablePointer(mutating: d))
+            }
+        }
+    }
+}
+
+func set(_ graph: UnsafeMutablePointer<Agraph_t>, _ name: String, _ value: String) {
+    set(UnsafeMutableRawPointer(graph), name, value)
+}
+
+func get(_ object: UnsafeMutableRawPointer?, _ name: String) -> String? {
+    name.withCString { n in
+        guard let v = agget(object, UnsafeMutablePointer(mutating: n)) else { return nil }
+        return String(cString: v)
+    }
+}

@@ -1,0 +1,58 @@
+// The C boundary of bpgraph: Graphviz's public headers (found through pkg-config
+// libgvc) plus small accessors for the struct fields that Graphviz only exposes
+// through function-like macros, which Swift does not import. Only BPGraphRender
+// imports this module.
+#ifndef BPGRAPH_CGRAPHVIZ_SHIM_H
+#define BPGRAPH_CGRAPHVIZ_SHIM_H
+
+#include <graphviz/gvc.h>
+#include <graphviz/cgraph.h>
+#include <graphviz/types.h>
+#include <stdlib.h>
+
+// Exported by libgvc / libcgraph but declared in no installed header.
+extern textlabel_t *make_label(void *obj, char *str, int kind, double fontsize, char *fontname, char *fontcolor);
+extern void free_label(textlabel_t *label);
+extern void gv_free_splines(edge_t *e);
+extern void clip_and_install(edge_t *fe, node_t *hn, pointf *ps, int pn, splineInfo *info);
+extern void aglexbad(void);
+
+// --- graphs
+static inline boxf bp_graph_bb(graph_t *g) { return GD_bb(g); }
+static inline void bp_graph_set_bb(graph_t *g, boxf bb) { GD_bb(g) = bb; }
+static inline textlabel_t *bp_graph_label(graph_t *g) { return GD_label(g); }
+static inline int bp_graph_label_pos(graph_t *g) { return GD_label_pos(g); }
+static inline int bp_graph_cluster_count(graph_t *g) { return GD_n_cluster(g); }
+/// Clusters are numbered from 1 in Graphviz.
+static inline graph_t *bp_graph_cluster(graph_t *g, int i) { return GD_clust(g)[i]; }
+
+// --- nodes
+static inline pointf bp_node_coord(node_t *n) { return ND_coord(n); }
+/// Width and height in points.
+static inline double bp_node_width(node_t *n) { return ND_width(n) * 72.0; }
+static inline double bp_node_height(node_t *n) { return ND_height(n) * 72.0; }
+
+// --- edges
+static inline node_t *bp_edge_tail(edge_t *e) { return agtail(e); }
+static inline node_t *bp_edge_head(edge_t *e) { return aghead(e); }
+static inline textlabel_t *bp_edge_label(edge_t *e) { return ED_label(e); }
+static inline void bp_edge_set_label(edge_t *e, textlabel_t *l) { ED_label(e) = l; }
+static inline textlabel_t *bp_edge_head_label(edge_t *e) { return ED_head_label(e); }
+static inline splines *bp_edge_splines(edge_t *e) { return ED_spl(e); }
+
+/// Replaces the edge's spline with the cubic Bézier through `points` (3k+1 control
+/// points), clipped to both nodes' shapes and with the edge's own arrowheads.
+static boolean bp_no_swap(edge_t *e) { (void)e; return FALSE; }
+static boolean bp_no_merge(node_t *n) { (void)n; return FALSE; }
+static inline void bp_edge_reroute(edge_t *e, pointf *points, int count) {
+    static splineInfo info = { bp_no_swap, bp_no_merge, TRUE, FALSE };
+    gv_free_splines(e);
+    clip_and_install(e, aghead(e), points, count, &info);
+}
+
+// --- labels
+static inline textlabel_t *bp_make_label(void *obj, char *text, double fontsize, char *fontname, char *fontcolor) {
+    return make_label(obj, text, 0 /* LT_NONE */, fontsize, fontname, fontcolor);
+}
+
+#endif

@@ -1,0 +1,22 @@
+import ArgumentParser
+import BPGraph
+import Foundation
+
+struct DotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dot",
+        abstract: "Print the figure's DOT text (what `render` lays out and draws).")
+
+    @Argument(help: "The spec file (.json, .yaml), or - for standard input.")
+    var spec: String
+
+    @OptionGroup var figure: FigureArguments
+    @OptionGroup var input: SpecInputOptions
+
+    func run() throws {
+        let options = try figure.options()
+        let evaluated: EvaluatedGraph
+        do { evaluated = try SpecInput.evaluate(spec, format: input.inputFormat) } catch { throw Failure(error) }
+        Terminal.write(DOTWriter(options: options).write(evaluated))
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import BPGraph
+import Foundation
+
+extension FigureOptions.Direction: ExpressibleByArgument {}
+extension FigureOptions.Labels: ExpressibleByArgument {}
+
+/// Options that decide a figure's look, shared by `render` and `dot`.
+struct FigureArguments: ParsableArguments {
+    @Option(help: "Theme: light, dark, or a theme file (JSON/YAML with keys such as background, foreground, gradient, font, font_size).")
+    var theme: String = "light"
+
+    @Option(help: "Significant digits of the numbers (1–15).")
+    var precision: Int = 3
+
+    @Option(help: "Layout direction: LR (left to right) or TB (top to bottom).")
+    var direction: FigureOptions.Direction = .leftToRight
+
+    @Option(help: "Edge labels: values, symbols (x above, ∂L/∂x below) or both.")
+    var labels: FigureOptions.Labels = .values
+
+    @Flag(help: "Show forward values only, no gradients.")
+    var forwardOnly = false
+
+    @Flag(help: "The book's look: a separate red arrow pointing back under each forward arrow, with the gradient on it.")
+    var backwardArrows = false
+
+    @Flag(help: "Transparent background.")
+    var transparent = false
+
+    func validate() throws {
+        guard (1...15).contains(precision) else { throw ValidationError("--precision must be from 1 to 15, got \(precision)") }
+    }
+
+    /// The figure options; reads the theme file if one is named.
+    func options() throws -> FigureOptions {
+        let chosenTheme: Theme
+        if let named = Theme.named(theme) {
+            chosenTheme = named
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: theme, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw Failure("\(theme): no such theme (use light, dark, or a theme file)")
+            }
+            let text = try SpecInput.read(theme)
+            do { chosenTheme = try Theme.parse(text, file: theme) } catch { throw Failure(error) }
+        }
+        return FigureOptions(direction: direction, style: backwardArrows ? .backwardArrows : .labels,
+                             labels: labels, numbers: NumberFormat(precision: precision), theme: chosenTheme,
+                             forwardOnly: forwardOnly, transparent: transparent)
+    }
+}

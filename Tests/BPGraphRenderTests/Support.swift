@@ -1,0 +1,78 @@
+import BPGraph
+import BPGraphRender
+import Foundation
+
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let templates = root.appendingPathComponent("Templates")
+
+    static var templateFiles: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".yaml") }.sorted().map { templates.appendingPathComponent($0) }
+    }
+
+    static func evaluate(_ text: String, file: String = "test.json") throws -> EvaluatedGraph {
+        try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: file, format: SpecFormat.from(fileName: file))))
+    }
+
+    static func evaluate(_ url: URL) throws -> EvaluatedGraph {
+        try evaluate(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+    }
+
+    static func svg(_ evaluated: EvaluatedGraph, _ options: FigureOptions = FigureOptions()) throws -> String {
+        let bytes = try Renderer.shared.render(dot: DOTWriter(options: options).write(evaluated), format: .svg)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static let sigmoid = """
+        { "title": "Sigmoid", "nodes": [
+            { "id": "x", "value": 0.5 },
+            { "id": "a", "op": "mul", "in": ["x", -1] },
+            { "id": "b", "op": "exp", "in": ["a"] },
+            { "id": "c", "op": "add", "in": ["b", 1] },
+            { "id": "y", "op": "reciprocal", "in": ["c"], "label": "/" } ],
+          "output": "y" }
+        """
+
+    /// Resident memory of this process, in bytes.
+    static func residentBytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = statm.split(separator: " ")
+        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// Geometry problems of one rendered SVG figure: each value text must lie above its
+/// edge's path and each gradient text below it; no text may overlap another text or
+/// a node.
+func geometryProblems(_ svg: String, gradientColor: String = "#d62728") -> [String] {
+    let figure = SVGFigure(svg)
+    var problems: [String] = []
+    var allTexts: [(owner: String, text: SVGFigure.Text)] = figure.otherTexts.map { ("graph", $0) }
+    for edge in figure.edges {
+        guard let path = edge.paths.first, !path.isEmpty else {
+            problems.append("\(edge.title): no path"); continue
+        }
+        for text in edge.texts {
+            allTexts.append((edge.title, text))
+            let box = text.box
+            guard let (top, bottom) = SVGFigure.yRange(path, from: box.minX, to: box.maxX) else {
+                problems.append("\(edge.title): \"\(text.content)\" is beside no part of its edge"); continue
+            }
+            if text.fill == gradientColor {
+                if box.minY < bottom - 0.5 { problems.append("\(edge.title): gradient \"\(text.content)\" is not below its edge (text top \(box.minY), edge bottom \(bottom))") }
+            } else {
+                if box.maxY > top + 0.5 { problems.append("\(edge.title): value \"\(text.content)\" is not above its edge (text bottom \(box.maxY), edge top \(top))") }
+            }
+            for node in figure.nodeShapes where box.overlaps(node.box) {
+                problems.append("\(edge.title): \"\(text.content)\" overlaps node \(node.title)")
+            }
+        }
+    }
+    for i in 0..<allTexts.count {
+        for j in (i + 1)..<allTexts.count where allTexts[i].text.box.overlaps(allTexts[j].text.box) {
+            problems.append("\"\(allTexts[i].text.content)\" (\(allTexts[i].owner)) overlaps \"\(allTexts[j].text.content)\" (\(allTexts[j].owner))")
+        }
+    }
+    return problems
+}
