@@ -8,7 +8,7 @@ struct BPGraphCommand: ParsableCommand {
         commandName: "bpgraph",
         abstract: "Computational-graph specs → backpropagation figures, values and gradients.",
         version: BPGraphVersion.string,
-        subcommands: [EvalCommand.self, CheckCommand.self, RenderCommand.self, DotCommand.self])
+        subcommands: [RenderCommand.self, DotCommand.self, EvalCommand.self, CheckCommand.self, ExplainCommand.self])
 }
 
 enum BPGraphVersion {

@@ -7,17 +7,23 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a spec and print every value and gradient.")
 
-    @Argument(help: "The spec file (.json, .yaml), or - for standard input.")
-    var spec: String
+    @Argument(help: "The spec file (.json, .yaml), or - for standard input; or use --expr.")
+    var spec: String?
 
     @Flag(help: "Print one JSON document at full Double precision.")
     var json = false
 
     @OptionGroup var input: SpecInputOptions
 
+    @OptionGroup var expression: ExpressionOptions
+
+    func validate() throws {
+        try expression.validate(specs: spec.map { [$0] } ?? [])
+    }
+
     func run() throws {
         let evaluated: EvaluatedGraph
-        do { evaluated = try SpecInput.evaluate(spec, format: input.inputFormat) } catch { throw Failure(error) }
+        do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
         Terminal.write(json ? EvalJSON.encode(evaluated) : EvalTable.render(evaluated))
     }
 }

@@ -46,4 +46,21 @@ enum SpecInput {
     static func evaluate(_ path: String, format: SpecFormat?) throws -> EvaluatedGraph {
         try EvaluatedGraph(graph(path, format: format))
     }
+
+    /// The spec file at `path`, or the expression when one is given instead (checked by
+    /// `ExpressionOptions.validate(specs:)`), resolved into a checked graph.
+    static func graph(_ path: String?, expression: ExpressionOptions, format: SpecFormat?) throws -> Graph {
+        if expression.isGiven || path == nil { return try Graph(expression.graphSpec()) }
+        return try graph(path!, format: format)
+    }
+
+    static func evaluate(_ path: String?, expression: ExpressionOptions, format: SpecFormat?) throws -> EvaluatedGraph {
+        try EvaluatedGraph(graph(path, expression: expression, format: format))
+    }
+
+    /// What messages call the spec: its file, standard input, or the command line.
+    static func displayName(_ path: String?, expression: ExpressionOptions) -> String {
+        if expression.isGiven { return ExpressionOptions.displayName }
+        return path.map(displayName) ?? ExpressionOptions.displayName
+    }
 }
