@@ -70,6 +70,18 @@ struct RenderTests {
         #expect(problems.isEmpty, Comment(rawValue: "\(problems.count) problems:\n" + problems.joined(separator: "\n")))
     }
 
+    @Test("top to bottom: every template's values left of their edges, gradients right, nothing overlapping")
+    func topToBottom() throws {
+        var problems: [String] = []
+        for file in Fixtures.templateFiles {
+            for style in FigureOptions.Style.allCases {
+                let svg = try Fixtures.svg(try Fixtures.evaluate(file), FigureOptions(direction: .topToBottom, style: style))
+                problems += geometryProblems(svg, topToBottom: true).map { "\(file.lastPathComponent) [TB, \(style)]: \($0)" }
+            }
+        }
+        #expect(problems.isEmpty, Comment(rawValue: "\(problems.count) problems:\n" + problems.joined(separator: "\n")))
+    }
+
     @Test("PNG, SVG and PDF start with their magic bytes; DOT is the DOT text")
     func magicBytes() throws {
         let dot = DOTWriter().write(try Fixtures.evaluate(Fixtures.sigmoid))

@@ -182,6 +182,11 @@ struct SVGFigure {
         return out.replacingOccurrences(of: "&amp;", with: "&")
     }
 
+    /// The path's x range over [y0, y1] (interpolated), or nil if it never gets there.
+    static func xRange(_ path: [(Double, Double)], from y0: Double, to y1: Double) -> (Double, Double)? {
+        yRange(path.map { ($0.1, $0.0) }, from: y0, to: y1)
+    }
+
     /// The path's y range over [x0, x1] (interpolated), or nil if it never gets there.
     static func yRange(_ path: [(Double, Double)], from x0: Double, to x1: Double) -> (Double, Double)? {
         var lo = Double.infinity, hi = -Double.infinity

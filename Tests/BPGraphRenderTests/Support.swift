@@ -45,7 +45,8 @@ enum Fixtures {
 /// Geometry problems of one rendered SVG figure: each value text must lie above its
 /// edge's path and each gradient text below it; no text may overlap another text or
 /// a node.
-func geometryProblems(_ svg: String, gradientColor: String = "#d62728") -> [String] {
+/// Top to bottom, the value sits left of its edge and the gradient right of it.
+func geometryProblems(_ svg: String, gradientColor: String = "#d62728", topToBottom: Bool = false) -> [String] {
     let figure = SVGFigure(svg)
     var problems: [String] = []
     var allTexts: [(owner: String, text: SVGFigure.Text)] = figure.otherTexts.map { ("graph", $0) }
@@ -56,6 +57,20 @@ func geometryProblems(_ svg: String, gradientColor: String = "#d62728") -> [Stri
         for text in edge.texts {
             allTexts.append((edge.title, text))
             let box = text.box
+            if topToBottom {
+                guard let (left, right) = SVGFigure.xRange(path, from: box.minY, to: box.maxY) else {
+                    problems.append("\(edge.title): \"\(text.content)\" is beside no part of its edge"); continue
+                }
+                if text.fill == gradientColor {
+                    if box.minX < right - 0.5 { problems.append("\(edge.title): gradient \"\(text.content)\" is not right of its edge") }
+                } else if box.maxX > left + 0.5 {
+                    problems.append("\(edge.title): value \"\(text.content)\" is not left of its edge")
+                }
+                for node in figure.nodeShapes where box.overlaps(node.box) {
+                    problems.append("\(edge.title): \"\(text.content)\" overlaps node \(node.title)")
+                }
+                continue
+            }
             guard let (top, bottom) = SVGFigure.yRange(path, from: box.minX, to: box.maxX) else {
                 problems.append("\(edge.title): \"\(text.content)\" is beside no part of its edge"); continue
             }
