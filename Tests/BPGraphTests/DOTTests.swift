@@ -168,5 +168,21 @@ struct DOTContentTests {
         #expect(book.contains("\"x\" -> \"a\" [id=\"e0-grad\", label=\"12\", dir=back"))
         let symbols = DOTWriter(options: FigureOptions(labels: .symbols)).write(evaluated)
         #expect(symbols.contains("label=\"x\", headlabel=\"∂L/∂x\""))
+        let both = DOTWriter(options: FigureOptions(labels: .both)).write(evaluated)
+        #expect(both.contains("label=\"x = 0.5\", headlabel=\"∂L/∂x = 12\""))
+    }
+
+    /// The chain-rule labels of the notes' generic node: DG = UG × LG under each input
+    /// edge, UG under the output's edge; a spec's "labels" is the default, --labels wins.
+    @Test func chainLabelsAndTheSpecDefault() throws {
+        let text = #"{ "labels": "chain", "nodes": [ { "id": "x", "value": 3 }, { "id": "y", "value": -2 }, { "id": "z", "op": "mul", "in": ["x", "y"], "label": "f" } ], "output": "z" }"#
+        let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: "g.json")))
+        let chain = DOTWriter().write(evaluated)
+        #expect(chain.contains(#""x" -> "z" [id="e0", label="x", headlabel="∂L/∂z × ∂z/∂x"]"#))
+        #expect(chain.contains(#""y" -> "z" [id="e1", label="y", headlabel="∂L/∂z × ∂z/∂y"]"#))
+        #expect(chain.contains(#"[id="out", label="z", headlabel="∂L/∂z"]"#))
+        let values = DOTWriter(options: FigureOptions(labels: .values)).write(evaluated)
+        #expect(values.contains(#""x" -> "z" [id="e0", label="3", headlabel="−2"]"#))
+        #expect(throws: SpecError.self) { try SpecDecoder.decode(#"{ "labels": "chains", "nodes": [ { "id": "x", "value": 1 } ], "output": "x" }"#, file: "l.json") }
     }
 }

@@ -17,6 +17,7 @@ public struct DOTWriter: Sendable {
 
     public func write(_ evaluated: EvaluatedGraph) -> String {
         let graph = evaluated.graph
+        let mode = options.labels ?? graph.labels.flatMap(FigureOptions.Labels.init(rawValue:)) ?? .values
         let theme = options.theme
         let numbers = options.numbers
         var out = ""
@@ -105,12 +106,12 @@ public struct DOTWriter: Sendable {
             let from = graph.nodes[edge.from]
             let gradient = options.forwardOnly ? nil : evaluated.edgeGradients[k]
             edges.append((DOTEscape.id(from.id), DOTEscape.id(graph.nodes[edge.to].id), "e\(k)",
-                          valueText(evaluated.values[edge.from], of: edge.from, in: graph),
-                          gradient.map { gradientText($0, of: edge.from, in: graph) }))
+                          valueText(evaluated.values[edge.from], of: edge.from, in: graph, mode: mode),
+                          gradient.map { gradientText($0, of: edge.from, to: edge.to, in: graph, mode: mode) }))
         }
         edges.append((DOTEscape.id(graph.outputNode.id), DOTEscape.id(sinkID), "out",
-                      valueText(evaluated.values[graph.output], of: graph.output, in: graph),
-                      options.forwardOnly ? nil : gradientText(graph.seed, of: graph.output, in: graph)))
+                      valueText(evaluated.values[graph.output], of: graph.output, in: graph, mode: mode),
+                      options.forwardOnly ? nil : gradientText(graph.seed, of: graph.output, to: nil, in: graph, mode: mode)))
         for edge in edges {
             switch (options.style, edge.gradient) {
             case (.labels, let gradient?):
@@ -156,12 +157,12 @@ public struct DOTWriter: Sendable {
         return node.id
     }
 
-    func valueText(_ t: Tensor, of index: Int, in graph: Graph) -> String {
+    func valueText(_ t: Tensor, of index: Int, in graph: Graph, mode: FigureOptions.Labels) -> String {
         let numbers = options.numbers.lines(t)
-        switch options.labels {
+        switch mode {
         case .values:
             return labelText(numbers)
-        case .symbols:
+        case .symbols, .chain:
             return symbolName(index, in: graph).map(DOTEscape.label) ?? labelText(numbers)
         case .both:
             guard let name = symbolName(index, in: graph) else { return labelText(numbers) }
@@ -169,10 +170,16 @@ public struct DOTWriter: Sendable {
         }
     }
 
-    func gradientText(_ t: Tensor, of index: Int, in graph: Graph) -> String {
+    /// The gradient on an edge from `index` into `consumer` (nil: the output's trailing edge).
+    func gradientText(_ t: Tensor, of index: Int, to consumer: Int?, in graph: Graph, mode: FigureOptions.Labels) -> String {
         let numbers = options.numbers.lines(t)
         let symbol = symbolName(index, in: graph).map { "\u{2202}L/\u{2202}" + $0 }
-        switch options.labels {
+        switch mode {
+        case .chain:
+            // DG = UG × LG: ∂L/∂z × ∂z/∂x on an edge x → z; the output's own edge shows ∂L/∂z.
+            guard let name = symbolName(index, in: graph) else { return labelText(numbers) }
+            guard let consumer, let z = symbolName(consumer, in: graph) else { return DOTEscape.label("\u{2202}L/\u{2202}" + name) }
+            return DOTEscape.label("\u{2202}L/\u{2202}\(z) \u{00D7} \u{2202}\(z)/\u{2202}\(name)")
         case .values:
             return labelText(numbers)
         case .symbols:

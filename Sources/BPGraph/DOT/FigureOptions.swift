@@ -20,17 +20,20 @@ public struct FigureOptions: Sendable, Equatable {
         case symbols
         /// Both: `x = 0.5` above, `∂L/∂x = 0.235` below.
         case both
+        /// The chain rule: `x` above, `∂L/∂z × ∂z/∂x` (UG × LG = DG) below an edge x → z.
+        case chain
     }
 
     public var direction: Direction
     public var style: Style
-    public var labels: Labels
+    /// What the edge labels say; nil takes the spec's `labels`, else values.
+    public var labels: Labels?
     public var numbers: NumberFormat
     public var theme: Theme
     public var forwardOnly: Bool
     public var transparent: Bool
 
-    public init(direction: Direction = .leftToRight, style: Style = .labels, labels: Labels = .values,
+    public init(direction: Direction = .leftToRight, style: Style = .labels, labels: Labels? = nil,
                 numbers: NumberFormat = NumberFormat(), theme: Theme = .light,
                 forwardOnly: Bool = false, transparent: Bool = false) {
         self.direction = direction

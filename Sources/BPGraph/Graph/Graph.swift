@@ -38,6 +38,8 @@ public struct Graph: Sendable {
 
     public var file: String
     public var title: String?
+    /// The spec's default edge labels, if it names them.
+    public var labels: String?
     /// Nodes in drawing order: the spec's order, each anonymous constant just before its consumer.
     public var nodes: [Node]
     /// Edges ordered by consumer, then argument.
@@ -189,7 +191,7 @@ extension Graph {
                 edges.append(Edge(from: from, to: to, input: k))
             }
         }
-        self.init(file: file, title: spec.title, nodes: nodes, edges: edges, order: order,
+        self.init(file: file, title: spec.title, labels: spec.labels, nodes: nodes, edges: edges, order: order,
                   output: output!, seed: seed, outEdges: outEdges)
     }
 

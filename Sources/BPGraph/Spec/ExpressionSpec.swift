@@ -3,7 +3,7 @@ import Foundation
 /// The expression form of a spec: `{"expr": "y = 1 / (1 + exp(-x))", "values": {"x": 0.5}}`,
 /// lowered to the same nodes a person would list (see `ExpressionLowering`).
 public enum ExpressionSpec {
-    static let keys = ["expr", "values", "title", "seed"]
+    static let keys = ["expr", "values", "title", "seed", "labels"]
 
     /// Decodes the expression form of a parsed spec file.
     static func decode(_ tree: SpecValue, file: String) throws -> GraphSpec {
@@ -30,8 +30,11 @@ public enum ExpressionSpec {
         }
         let title = problems.string(tree["title"], "title")
         let seed = tree["seed"].flatMap { problems.tensor($0, "seed") }
+        let labels = problems.labels(tree["labels"])
         guard let expression, problems.diagnostics.isEmpty else { throw SpecError(problems.diagnostics) }
-        return try spec(expression: expression, values: values, title: title, seed: seed, file: file)
+        var result = try spec(expression: expression, values: values, title: title, seed: seed, file: file)
+        result.labels = labels
+        return result
     }
 
     /// Lowers an expression with values for its variables to a spec. `exprPlace` and

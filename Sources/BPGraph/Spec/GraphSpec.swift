@@ -5,13 +5,21 @@ public struct GraphSpec: Sendable {
     public var nodes: [NodeSpec]
     public var output: String
     public var seed: Tensor?
+    /// The figure's default edge labels (`values`, `symbols`, `both`, `chain`); the
+    /// command line's `--labels` overrides it.
+    public var labels: String?
 
-    public init(file: String, title: String? = nil, nodes: [NodeSpec], output: String, seed: Tensor? = nil) {
+    /// The values `labels` may take.
+    public static let labelModes = ["values", "symbols", "both", "chain"]
+
+    public init(file: String, title: String? = nil, nodes: [NodeSpec], output: String, seed: Tensor? = nil,
+                labels: String? = nil) {
         self.file = file
         self.title = title
         self.nodes = nodes
         self.output = output
         self.seed = seed
+        self.labels = labels
     }
 }
 

@@ -1,7 +1,7 @@
 /// Spec text → `GraphSpec`. Rejects what cannot be read (syntax, types, malformed
 /// tensors); what the nodes mean is checked when the `Graph` is built.
 public enum SpecDecoder {
-    static let topLevelKeys = ["title", "nodes", "output", "seed", "expr", "values", "name"]
+    static let topLevelKeys = ["title", "nodes", "output", "seed", "expr", "values", "name", "labels"]
     static let nodeKeys = ["id", "op", "in", "value", "const", "label", "name", "group"]
 
     /// Decodes spec text. `file` names the spec in messages; `format` defaults to the
@@ -61,8 +61,10 @@ public enum SpecDecoder {
             seed = problems.tensor(seedValue, "seed")
         }
 
+        let labels = problems.labels(tree["labels"])
+
         if !problems.diagnostics.isEmpty { throw SpecError(problems.diagnostics) }
-        return GraphSpec(file: file, title: title, nodes: nodes, output: output, seed: seed)
+        return GraphSpec(file: file, title: title, nodes: nodes, output: output, seed: seed, labels: labels)
     }
 
     private static func decodeNode(_ value: SpecValue, index: Int, problems: inout Problems) -> NodeSpec? {
@@ -229,6 +231,14 @@ struct Problems {
         if case .string(let s) = value.kind { return s }
         if case .null = value.kind { return nil }
         add(place, "must be a string, found \(value.typeDescription)")
+        return nil
+    }
+
+    /// The spec's default edge labels, one of `GraphSpec.labelModes`.
+    mutating func labels(_ value: SpecValue?) -> String? {
+        guard let mode = string(value, "labels") else { return nil }
+        if GraphSpec.labelModes.contains(mode) { return mode }
+        add("labels", "must be one of " + GraphSpec.labelModes.map { "\"\($0)\"" }.joined(separator: ", ") + ", got \"\(mode)\"")
         return nil
     }
 

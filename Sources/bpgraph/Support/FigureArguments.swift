@@ -16,8 +16,8 @@ struct FigureArguments: ParsableArguments {
     @Option(help: "Layout direction: LR (left to right) or TB (top to bottom).")
     var direction: FigureOptions.Direction = .leftToRight
 
-    @Option(help: "Edge labels: values, symbols (x above, ∂L/∂x below) or both.")
-    var labels: FigureOptions.Labels = .values
+    @Option(help: "Edge labels: values, symbols (x above, ∂L/∂x below), both, or chain (∂L/∂z × ∂z/∂x below). Default: the spec's \"labels\", else values.")
+    var labels: FigureOptions.Labels?
 
     @Flag(help: "Show forward values only, no gradients.")
     var forwardOnly = false
