@@ -51,9 +51,17 @@ extension MarkdownBlock {
                     return Diagnostic(file: d.file, place: d.place, message: d.message)
                 }
                 return Diagnostic(file: post, location: SourceLocation(line: contentLines[index].line, column: location.column),
-                                  place: d.place, message: d.message)
+                                  place: d.place, message: postLines(in: d.message))
             })
         }
+    }
+
+    /// YAML messages end with the context's place, "(while parsing … at line 2)": the block's line, made the post's.
+    private func postLines(in message: String) -> String {
+        guard message.hasSuffix(")"), let at = message.range(of: " at line ", options: .backwards) else { return message }
+        let digits = message[at.upperBound..<message.index(before: message.endIndex)]
+        guard let line = Int(digits), contentLines.indices.contains(line - 1) else { return message }
+        return message[..<at.upperBound] + "\(contentLines[line - 1].line))"
     }
 
     /// `y = 1 / (1 + exp(-x))` then `x = 0.5` lines.

@@ -124,6 +124,11 @@ extension RenderCommand {
         } else if FileManager.default.contents(atPath: destination).map([UInt8].init) != bytes {
             let permissions = (try? FileManager.default.attributesOfItem(atPath: destination))?[.posixPermissions]
                 ?? (destination == path ? nil : (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions])
+            let folder = (destination as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                catch { throw Failure("\(folder): cannot create the directory") }
+            }
             try AtomicFile.write(bytes, to: destination)
             if let permissions { try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: destination) }
         }

@@ -38,6 +38,12 @@ struct WatchCommand: ParsableCommand {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A parent may have blocked them (spawned processes inherit the mask): Ctrl-C must work.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
 
         Terminal.write("watching \(watchedDescription) (Ctrl-C stops)\n")
         renderOnce()
