@@ -8,7 +8,7 @@ struct BPGraphCommand: ParsableCommand {
         commandName: "bpgraph",
         abstract: "Computational-graph specs → backpropagation figures, values and gradients.",
         version: BPGraphVersion.string,
-        subcommands: [RenderCommand.self, DotCommand.self, EvalCommand.self, CheckCommand.self, ExplainCommand.self])
+        subcommands: [RenderCommand.self, DotCommand.self, EvalCommand.self, CheckCommand.self, ExplainCommand.self, WatchCommand.self])
 }
 
 enum BPGraphVersion {

@@ -7,16 +7,21 @@ struct DotCommand: ParsableCommand {
         commandName: "dot",
         abstract: "Print the figure's DOT text (what `render` lays out and draws).")
 
-    @Argument(help: "The spec file (.json, .yaml), or - for standard input.")
-    var spec: String
+    @Argument(help: "The spec file (.json, .yaml), or - for standard input; or use --expr.")
+    var spec: String?
 
     @OptionGroup var figure: FigureArguments
     @OptionGroup var input: SpecInputOptions
+    @OptionGroup var expression: ExpressionOptions
+
+    func validate() throws {
+        try expression.validate(specs: spec.map { [$0] } ?? [])
+    }
 
     func run() throws {
         let options = try figure.options()
         let evaluated: EvaluatedGraph
-        do { evaluated = try SpecInput.evaluate(spec, format: input.inputFormat) } catch { throw Failure(error) }
+        do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
         Terminal.write(DOTWriter(options: options).write(evaluated))
     }
 }

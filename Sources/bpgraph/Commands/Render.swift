@@ -12,11 +12,18 @@ struct RenderCommand: ParsableCommand {
         discussion: """
             One spec renders to the file -o names (its extension picks the format) or to \
             standard output with -o -. Several specs, or a directory of specs, render into \
-            the directory -o names, one file per spec.
+            the directory -o names, one file per spec. -e 'L = (x + y) * z' --value x=-2 … \
+            renders an expression instead of a spec file.
+
+            Markdown posts (.md): each ```bpgraph block (JSON, YAML, or an expression line \
+            followed by lines such as x = 0.5) renders to DIR/bpgraph-<hash>.svg (--assets DIR, \
+            --format svg|png|pdf), and an image link is written after the block (or in its place, \
+            with --replace) into the post given by -o, or into the post itself without -o. \
+            Running it again changes nothing.
             """)
 
-    @Argument(help: "Spec files (.json, .yaml) or directories of them; - reads standard input.")
-    var specs: [String]
+    @Argument(help: "Spec files (.json, .yaml), directories of them, or Markdown posts (.md); - reads standard input.")
+    var specs: [String] = []
 
     @Option(name: .shortAndLong, help: "Output file, directory (several specs), or - for standard output.")
     var output: String?
@@ -32,13 +39,18 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var figure: FigureArguments
     @OptionGroup var input: SpecInputOptions
+    @OptionGroup var expression: ExpressionOptions
+    @OptionGroup var post: PostOptions
 
     func validate() throws {
+        try expression.validate(specs: specs)
+        try post.validate(specs: specs, format: format)
         guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be from 10 to 1200, got \(Renderer.format(dpi))") }
         guard maxNodes >= 1 else { throw ValidationError("--max-nodes must be at least 1") }
     }
 
     func run() throws {
+        if specs.contains(where: PostOptions.isPost) { return try renderPosts() }  // Markdown posts: Render+Posts.swift
         let options = try figure.options()
         let (jobs, toDirectory) = try plan()
         var failures: [String] = []
@@ -49,16 +61,9 @@ struct RenderCommand: ParsableCommand {
         for job in jobs {
             do {
                 let graph: Graph
-                do { graph = try SpecInput.graph(job.spec, format: input.inputFormat) } catch { throw Failure(error) }
-                guard graph.nodes.count <= maxNodes else {
-                    throw Failure("\(SpecInput.displayName(job.spec)): \(graph.nodes.count) nodes is more than --max-nodes \(maxNodes); a figure that large is unreadable and slow to lay out (eval and check work on any size)")
-                }
-                let evaluated: EvaluatedGraph
-                do { evaluated = try EvaluatedGraph(graph) } catch { throw Failure(error) }
-                let dot = DOTWriter(options: options).write(evaluated)
-                let bytes: [UInt8]
-                do { bytes = try Renderer.shared.render(dot: dot, format: job.format, dpi: dpi) }
-                catch { throw Failure("\(SpecInput.displayName(job.spec)): \(error)") }
+                do { graph = try SpecInput.graph(job.spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
+                let bytes = try FigurePipeline.image(graph, name: SpecInput.displayName(job.spec), options: options,
+                                                     format: job.format, dpi: dpi, maxNodes: maxNodes)
                 if job.output == "-" {
                     FileHandle.standardOutput.write(Data(bytes))
                 } else {
@@ -76,7 +81,7 @@ struct RenderCommand: ParsableCommand {
 
     /// Which spec goes to which output file, in which format.
     func plan() throws -> ([Job], toDirectory: Bool) {
-        var files: [String] = []
+        var files: [String] = expression.isGiven ? [ExpressionOptions.displayName] : []
         var sawDirectory = false
         for spec in specs {
             var isDirectory: ObjCBool = false
@@ -114,7 +119,7 @@ struct RenderCommand: ParsableCommand {
         let spec = files[0]
         let out: String
         if let output { out = output } else {
-            let base = spec == "-" ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+            let base = spec == "-" || expression.isGiven ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
             out = base + "." + (format ?? .png).rawValue
         }
         let format: OutputFormat

@@ -1,0 +1,150 @@
+import ArgumentParser
+import BPGraph
+import Foundation
+
+/// SIGINT/SIGTERM seen while watching: the first stops the loop after the current render,
+/// a second one exits at once.
+private var interruptions: sig_atomic_t = 0
+
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Render specs or posts, then render them again whenever they change.",
+        discussion: """
+            Takes everything `render` takes (spec files, directories of specs, Markdown posts, \
+            -o, --format, --assets, …) except --expr and standard input. Looks for changes \
+            (modification time, size, file identity) every --interval milliseconds, waits until \
+            the files have been quiet for 100 ms (editors write in steps), then renders \
+            everything again and prints one line. Errors are printed as `render` prints them and \
+            watching goes on. Ctrl-C stops it (exit 0).
+            """)
+
+    @OptionGroup var render: RenderCommand
+
+    @Option(help: "How often to look for changes, in milliseconds.")
+    var interval: Int = 200
+
+    func validate() throws {
+        if render.expression.isGiven { throw ValidationError("watch needs files that can change; --expr cannot (use render -e)") }
+        if render.specs.contains("-") { throw ValidationError("standard input cannot be watched; name a file") }
+        if render.output == "-" { throw ValidationError("watch writes files: name the output with -o FILE or -o DIR") }
+        guard (20...10_000).contains(interval) else { throw ValidationError("--interval must be from 20 to 10000 milliseconds") }
+    }
+
+    func run() throws {
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            interruptions += 1
+            if interruptions > 1 { _exit(130) }
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        // A parent may have blocked them (spawned processes inherit the mask): Ctrl-C must work.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+
+        Terminal.write("watching \(watchedDescription) (Ctrl-C stops)\n")
+        renderOnce()
+        var last = snapshot()
+        while interruptions == 0 {
+            pause(milliseconds: interval)
+            var current = snapshot()
+            if current == last { continue }
+            // Debounce: wait until nothing has changed for 100 ms (at most 2 s).
+            for _ in 0..<20 where interruptions == 0 {
+                pause(milliseconds: 100)
+                let again = snapshot()
+                if again == current { break }
+                current = again
+            }
+            if interruptions != 0 { break }
+            renderOnce()
+            // Taken after rendering, so a post rewritten in place does not trigger another round.
+            last = snapshot()
+        }
+        Terminal.write("stopped watching\n")
+    }
+
+    /// One `render` run; prints what it did or its errors. Never throws: watching goes on.
+    private func renderOnce() {
+        let start = Date()
+        do {
+            try render.run()
+            let ms = Int((Date().timeIntervalSince(start) * 1000).rounded())
+            Terminal.write("\(Self.clock()) rendered \(renderedDescription) (\(ms) ms)\n")
+        } catch {
+            let lines = Failure(error).lines
+            Terminal.printErrors(lines)
+            Terminal.write("\(Self.clock()) \(lines.count == 1 ? "1 problem" : "\(lines.count) problems"); still watching\n")
+        }
+    }
+
+    private var watchedDescription: String { render.specs.joined(separator: ", ") }
+
+    private var renderedDescription: String {
+        let into = render.output.map { " → \($0)" } ?? (render.specs.contains(where: PostOptions.isPost) ? " (in place)" : "")
+        return render.specs.joined(separator: ", ") + into
+    }
+
+    /// Sleeps in short steps so Ctrl-C is answered quickly.
+    private func pause(milliseconds: Int) {
+        var left = milliseconds
+        while left > 0 && interruptions == 0 {
+            let step = min(left, 50)
+            usleep(useconds_t(step * 1000))
+            left -= step
+        }
+    }
+
+    // MARK: What is watched
+
+    struct FileState: Equatable {
+        var exists: Bool
+        var size: Int64 = 0
+        var seconds: Int = 0
+        var nanoseconds: Int = 0
+        var inode: UInt64 = 0
+        var device: UInt64 = 0
+    }
+
+    /// The state of every watched file: the named files, the spec files in named
+    /// directories (so new and removed specs count), and a theme file.
+    func snapshot() -> [String: FileState] {
+        var files: [String] = []
+        for spec in render.specs {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: spec)) ?? []
+                files += names.filter { SpecFormat.from(fileName: $0) != nil && !$0.hasPrefix(".") }
+                    .map { (spec as NSString).appendingPathComponent($0) }
+                files.append(spec)  // the directory itself: entries added or removed
+            } else {
+                files.append(spec)
+            }
+        }
+        if Theme.named(render.figure.theme) == nil { files.append(render.figure.theme) }
+        var states: [String: FileState] = [:]
+        for file in files { states[file] = Self.state(of: file) }
+        return states
+    }
+
+    static func state(of path: String) -> FileState {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return FileState(exists: false) }
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return FileState(exists: true, size: Int64(info.st_size), seconds: Int(modified.tv_sec),
+                         nanoseconds: Int(modified.tv_nsec), inode: UInt64(info.st_ino), device: UInt64(info.st_dev))
+    }
+
+    static func clock() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,243 @@
+import BPGraph
+import Foundation
+import Testing
+
+private func post(_ text: String, file: String = "post.md") throws -> MarkdownPost {
+    try MarkdownPost(Array(text.utf8), file: file)
+}
+
+/// A figure for every block, named after the block's content like the CLI does.
+private func figures(_ post: MarkdownPost) -> [Int: MarkdownFigure] {
+    var figures: [Int: MarkdownFigure] = [:]
+    for (i, block) in post.blocks.enumerated() {
+        figures[i] = MarkdownFigure(link: "img/bpgraph-\(SHA256.hex(Array(block.content.utf8)).prefix(12)).svg", alt: "fig \(i)")
+    }
+    return figures
+}
+
+private func rewrite(_ text: String, replace: Bool = false) throws -> String {
+    let p = try post(text)
+    return String(decoding: p.rewritten(figures: figures(p), replace: replace).bytes, as: UTF8.self)
+}
+
+@Suite("Markdown posts")
+struct MarkdownTests {
+    @Test("finds bpgraph fences, not other fences, not inside other fences, comments or front matter")
+    func scanning() throws {
+        let text = """
+            ---
+            title: x
+            example: |
+              ```bpgraph
+              y = exp(x)
+              ```
+            ---
+            Intro
+            ```python
+            print(1)
+            ```
+            ````markdown
+            ```bpgraph
+            inside = a
+            ```
+            ````
+            <!--
+            ```bpgraph
+            commented = out
+            ```
+            -->
+                ```bpgraph
+                indented = code
+                ```
+            ```bpgraph {#fig}
+            y = exp(x)
+            x = 1
+            ```
+              ~~~~ bpgraph
+              L = x * y
+              ~~~
+              x = 2
+              ~~~~~
+            ```bpgraphs
+            y = x
+            ```
+
+            """
+        let p = try post(text)
+        #expect(p.problems.isEmpty)
+        #expect(p.blocks.map(\.line) == [25, 29])
+        #expect(p.blocks[0].info == "{#fig}")
+        #expect(p.blocks[0].content == "y = exp(x)\nx = 1\n")
+        #expect(p.blocks[0].contentLines.map(\.line) == [26, 27])
+        // The fence's indent is removed from the content; a shorter fence inside does not close it.
+        #expect(p.blocks[1].content == "L = x * y\n~~~\nx = 2\n")
+    }
+
+    @Test("an unclosed block is a problem with its line; the rest of the post is scanned")
+    func unclosed() throws {
+        let p = try post("# T\n\n```bpgraph\ny = x\nx = 1\n")
+        #expect(p.blocks.isEmpty)
+        #expect(p.problems.map(\.description) == ["post.md:3: the ```bpgraph block is never closed (add a line ``` after the spec)"])
+    }
+
+    @Test("an image line is added after each block, and a second run updates it instead of adding another")
+    func idempotent() throws {
+        let text = "---\ntitle: T\n---\nA\n```bpgraph\ny = exp(x)\nx = 1\n```\nB\n\n```bpgraph\nz = x * y\nx = 1\ny = 2\n```\n"
+        let once = try rewrite(text)
+        #expect(once == """
+            ---
+            title: T
+            ---
+            A
+            ```bpgraph
+            y = exp(x)
+            x = 1
+            ```
+            ![fig 0](img/bpgraph-\(SHA256.hex(Array("y = exp(x)\nx = 1\n".utf8)).prefix(12)).svg)
+            B
+
+            ```bpgraph
+            z = x * y
+            x = 1
+            y = 2
+            ```
+            ![fig 1](img/bpgraph-\(SHA256.hex(Array("z = x * y\nx = 1\ny = 2\n".utf8)).prefix(12)).svg)
+
+            """)
+        #expect(try rewrite(once) == once)
+        // A changed block gets a new name on the same line.
+        let edited = once.replacingOccurrences(of: "x = 1\n```\n![fig 0]", with: "x = 2\n```\n![fig 0]")
+        let again = try rewrite(edited)
+        #expect(again.components(separatedBy: "\n").count == once.components(separatedBy: "\n").count)
+        #expect(again.contains(String(SHA256.hex(Array("y = exp(x)\nx = 2\n".utf8)).prefix(12))))
+    }
+
+    @Test("an image that is not ours after a block is kept, and ours is added before it")
+    func foreignImage() throws {
+        let text = "```bpgraph\ny = exp(x)\nx = 1\n```\n![photo](cat.png)\n"
+        let out = try rewrite(text)
+        #expect(out.hasSuffix("```\n![fig 0](img/bpgraph-\(SHA256.hex(Array("y = exp(x)\nx = 1\n".utf8)).prefix(12)).svg)\n![photo](cat.png)\n"))
+    }
+
+    @Test("blocks without a figure (failed ones) are left exactly as they were")
+    func failedBlockUntouched() throws {
+        let text = "```bpgraph\ny = exp(\n```\n![old](a/bpgraph-0123456789ab.svg)\n\n```bpgraph\ny = x\nx = 1\n```\n"
+        let p = try post(text)
+        let out = String(decoding: p.rewritten(figures: [1: MarkdownFigure(link: "n.svg", alt: "n")], replace: false).bytes, as: UTF8.self)
+        #expect(out == text + "![n](n.svg)\n")
+    }
+
+    @Test("CRLF line ends, a byte-order mark and a missing final newline are kept")
+    func crlf() throws {
+        let text = "\u{FEFF}---\r\ntitle: T\r\n---\r\nA  \r\n```bpgraph\r\ny = exp(x)\r\nx = 1\r\n```"
+        let p = try post(text)
+        #expect(p.blocks.count == 1)
+        #expect(p.blocks[0].content == "y = exp(x)\nx = 1\n")  // hashes alike in LF and CRLF posts
+        let out = try rewrite(text)
+        #expect(Array(out.utf8) == Array((text + "\r\n![fig 0](img/bpgraph-\(SHA256.hex(Array("y = exp(x)\nx = 1\n".utf8)).prefix(12)).svg)").utf8))
+        #expect(try rewrite(out) == out)
+        let replaced = try rewrite(text + "\r\nafter\r\n", replace: true)
+        #expect(replaced.hasPrefix("\u{FEFF}---\r\ntitle: T\r\n---\r\nA  \r\n<!-- bpgraph\r\ny = exp(x)\r\nx = 1\r\n-->\r\n![fig 0]("))
+        #expect(replaced.hasSuffix(".svg)\r\nafter\r\n"))
+        #expect(try rewrite(replaced, replace: true) == replaced)
+        #expect(try rewrite(replaced, replace: false) == replaced)
+    }
+
+    @Test("--replace hides the spec in a comment that a rerun reads back, with the same content")
+    func replace() throws {
+        let text = "Intro\n\n```bpgraph title\n{ \"expr\": \"y = exp(x)\", \"values\": { \"x\": 1 } }\n```\nEnd\n"
+        let p = try post(text)
+        let replaced = try rewrite(text, replace: true)
+        #expect(replaced == "Intro\n\n<!-- bpgraph title\n{ \"expr\": \"y = exp(x)\", \"values\": { \"x\": 1 } }\n-->\n![fig 0](img/bpgraph-\(SHA256.hex(Array(p.blocks[0].content.utf8)).prefix(12)).svg)\nEnd\n")
+        let again = try post(replaced)
+        #expect(again.blocks.count == 1)
+        #expect(again.blocks[0].form == .comment)
+        #expect(again.blocks[0].content == p.blocks[0].content)
+        #expect(again.blocks[0].info == "title")
+        #expect(again.blocks[0].hasImageLine)
+        #expect(try rewrite(replaced, replace: true) == replaced)
+    }
+
+    @Test("a spec containing --> cannot be hidden in a comment: it keeps its fence, with a message")
+    func replaceRefused() throws {
+        let text = "```bpgraph\n{ \"title\": \"a --> b\", \"expr\": \"y = exp(x)\", \"values\": { \"x\": 1 } }\n```\n"
+        let p = try post(text)
+        let (bytes, problems) = p.rewritten(figures: figures(p), replace: true)
+        #expect(problems.map(\.description) == ["post.md:1: cannot replace the block: its spec contains \"-->\", which would end the HTML comment that keeps it; the image was added after the block instead"])
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(text + "![fig 0]("))
+    }
+
+    @Test("block specs: expression with value lines, YAML, JSON — the same graph as the node list")
+    func blockSpecs() throws {
+        let forms = [
+            "# sigmoid\ny = 1 / (1 + exp(-x))\n\nx = 0.5\n",
+            "expr: y = 1 / (1 + exp(-x))\nvalues: {x: 0.5}\n",
+            "{ \"expr\": \"y = 1 / (1 + exp(-x))\", \"values\": { \"x\": 0.5 } }\n",
+        ]
+        var results: [String] = []
+        for form in forms {
+            let p = try post("```bpgraph\n" + form + "```\n")
+            let decoded = try p.blocks[0].spec(in: "post.md")
+            results.append(EvalJSON.encode(try EvaluatedGraph(Graph(decoded.spec))))
+        }
+        #expect(Set(results).count == 1)
+        #expect(results[0].contains(#""id": "x", "value": 0.5, "grad": 0.2350037122015945"#))
+        let matrix = try post("```bpgraph\nY = X @ W\nX = [[1, 2]]\nW = [[1], [2]]\n```\n")
+        #expect(try matrix.blocks[0].spec(in: "p.md").alt == "Y = X @ W")
+    }
+
+    @Test("block errors name the post and the line at fault")
+    func blockErrors() throws {
+        func messages(_ body: String) throws -> [String] {
+            let p = try post("Title\n\n```bpgraph\n" + body + "```\n")
+            do {
+                let decoded = try p.blocks[0].spec(in: "post.md")
+                _ = try EvaluatedGraph(Graph(decoded.spec))
+                return []
+            } catch let error as SpecError {
+                return error.diagnostics.map(\.description)
+            }
+        }
+        #expect(try messages("y = exp(x\nx = 1\n") == ["post.md:4: missing ')' at column 10 to close the '(' at column 8\n  y = exp(x\n           ^"])
+        #expect(try messages("y = exp(x)\n\nx = 1 2\n") == ["post.md:6: expected a number or a JSON array (invalid JSON: unexpected '2' after the document)"])
+        #expect(try messages("y = exp(x)\nx = 1\nz = 2\n") == ["post.md:6: \"z\" is not a variable of the expression (its variables are \"x\")"])
+        #expect(try messages("y = exp(x) * w\nx = 1\n") == ["post.md:4: missing a value for \"w\" (add a line such as w = 0.5 after the expression)"])
+        #expect(try messages("y = exp(x)\nx: 1\n") == ["post.md:5: expected a value line NAME = VALUE after the expression, such as x = 0.5 or W = [[1, 2], [3, 4]]"])
+        #expect(try messages("{ \"nodes\": [ { \"id\": \"x\", \"value\": 2 },\n  { \"id\": \"y\", \"op\": \"expp\", \"in\": [\"x\"] } ], \"output\": \"y\" }\n")
+                == ["post.md:3: nodes[1] \"y\": unknown op \"expp\" (did you mean \"exp\"?)"])
+        #expect(try messages("{ \"nodes\": [ { \"id\": \"x\", \"value\": 2 },\n  { \"id\": \"y\", \"op\": \"exp\", \"in\": [\"x\"] }, ], \"output\": \"y\" }\n")
+                == ["post.md:5:44: invalid JSON: trailing comma before ']'"])
+        #expect(try messages("nodes:\n  - {id: x, value: 2\noutput: y\n")
+                == ["post.md:6:7: invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 5)"])
+        #expect(try messages("\n# only a comment\n") == ["post.md:3: the ```bpgraph block is empty; write a spec (JSON or YAML) or an expression such as y = 1 / (1 + exp(-x))"])
+    }
+
+    @Test("relative links between folders, percent-encoded where Markdown needs it")
+    func links() {
+        #expect(MarkdownPost.relativePath(from: "/a/b", to: "/a/b/img/x.svg") == "img/x.svg")
+        #expect(MarkdownPost.relativePath(from: "/a/b/posts", to: "/a/assets/x.svg") == "../../assets/x.svg")
+        #expect(MarkdownPost.relativePath(from: "/a", to: "/a/x.svg") == "x.svg")
+        #expect(MarkdownPost.relativePath(from: "/", to: "/x.svg") == "x.svg")
+        #expect(MarkdownPost.relativePath(from: "/a/x.svg", to: "/a/x.svg/y.svg") == "y.svg")
+        #expect(MarkdownPost.linkTarget("my figs (1)/그림/x.svg") == "my%20figs%20%281%29/그림/x.svg")
+        #expect(MarkdownFigure(link: "x.svg", alt: "a [b] \\ c").markdown == "![a \\[b\\] \\\\ c](x.svg)")
+        #expect(MarkdownPost.isFigureFileName("bpgraph-0123456789ab.png"))
+        #expect(!MarkdownPost.isFigureFileName("bpgraph-0123456789AB.png"))
+        #expect(!MarkdownPost.isFigureFileName("bpgraph-0123456789a.svg"))
+        #expect(!MarkdownPost.isFigureFileName("figure-0123456789ab.svg"))
+    }
+
+    @Test("SHA-256 matches the standard's test vectors")
+    func sha256() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex(Array(repeating: 0x61, count: 1_000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test("bytes that are not UTF-8 are refused with the post's name")
+    func notUTF8() {
+        #expect(throws: SpecError.self) { try MarkdownPost([0x66, 0xFF, 0x0A], file: "p.md") }
+    }
+}
