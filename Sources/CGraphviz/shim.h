@@ -9,6 +9,7 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/types.h>
 #include <stdlib.h>
+#include "raster.h"
 
 // Exported by libgvc / libcgraph but declared in no installed header.
 extern textlabel_t *make_label(void *obj, char *str, int kind, double fontsize, char *fontname, char *fontcolor);
