@@ -1,4 +1,5 @@
-// Release-mode benchmarks: `swift run -c release bpgraph-bench [engine]`.
+// Release-mode benchmarks: `swift run -c release bpgraph-bench [engine|render] [--runs N]`
+// (`scripts/bench` runs the render benchmark with everything it needs).
 // Prints times and ratios; asserts nothing (timing belongs here, not in unit tests).
 import BPGraph
 import Foundation
@@ -69,10 +70,17 @@ func engineBenchmark() throws {
     print(String(format: "peak RSS %.0f MB", peakRSS()))
 }
 
-let arguments = CommandLine.arguments.dropFirst()
-let which = arguments.first ?? "all"
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first { !$0.hasPrefix("-") } ?? "all"
+let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 3
+guard ["engine", "render", "all"].contains(which) else {
+    print("usage: bpgraph-bench [engine|render|all] [--runs N]")
+    exit(2)
+}
 do {
     if which == "engine" || which == "all" { try engineBenchmark() }
+    if which == "all" { print() }
+    if which == "render" || which == "all" { try RenderBenchmark(runs: max(1, runs)).run() }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)

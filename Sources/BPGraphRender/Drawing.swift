@@ -30,6 +30,8 @@ public final class Drawing: @unchecked Sendable {
         if let surface { cairo_surface_destroy(surface) }
     }
 
+    var rasterSurface: OpaquePointer? { surface }
+
     /// Pixel size of a PNG drawing (nil for other formats).
     public var pixelSize: (width: Int, height: Int)? {
         guard let surface else { return nil }
@@ -48,4 +50,25 @@ public final class Drawing: @unchecked Sendable {
         defer { free(out) }
         return Array(UnsafeBufferPointer(start: out, count: length))
     }
+}
+
+extension Drawing {
+    /// The PNG as Graphviz's own `png` device would write it (cairo's writer: libpng,
+    /// adaptive filters, zlib level 6), from the same pixels. For the benchmark's
+    /// before/after comparison; bpgraph writes `encoded()`.
+    public func encodedByCairo() throws -> [UInt8] {
+        guard let surface = rasterSurface else { return try encoded() }
+        let sink = ByteSink()
+        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
+            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+            Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }, Unmanaged.passUnretained(sink).toOpaque())
+        guard status == CAIRO_STATUS_SUCCESS else { throw RenderError("cairo could not write the PNG") }
+        return sink.bytes
+    }
+}
+
+private final class ByteSink {
+    var bytes: [UInt8] = []
 }

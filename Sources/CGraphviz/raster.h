@@ -184,7 +184,9 @@ static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsign
                 for (int x = 0; x < width; x++) {
                     uint32_t p = row[x];
                     uint32_t alpha = p >> 24;
-                    if (alpha == 0) {
+                    if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
+                        o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
+                    } else if (alpha == 0) {
                         o[0] = o[1] = o[2] = o[3] = 0;
                     } else {
                         o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
