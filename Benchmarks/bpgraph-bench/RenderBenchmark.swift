@@ -232,7 +232,7 @@ struct RenderBenchmark {
     /// cairo's writer) and after (bpgraph's device, bpgraph's encoder).
     func inProcessSteps(big: String) throws {
         print("\n   in process, one figure at a time (median of \(runs)):")
-        X
+        print("   figure                                  spec→DOT   Graphviz layout+placement+draw (PNG)   encode: bpgraph   cairo's writer (before)")
         let names = ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"]
         var inputs = try names.map { ($0, try String(contentsOfFile: templates + "/" + $0, encoding: .utf8)) }
         inputs.append(("layered (~1,000 nodes)", try String(contentsOfFile: big, encoding: .utf8)))
