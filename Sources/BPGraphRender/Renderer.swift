@@ -66,7 +66,9 @@ public final class Renderer: @unchecked Sendable {
 
         graphvizMessages = ""
         _ = agreseterrors()
-        guard let graph = dot.withCString({ agmemread($0) }) else {
+        // Like agmemread, with IDs in order of first mention (reader.h): clusters come
+        // out in the same order on every run, whatever the heap looks like.
+        guard let graph = dot.withCString({ bp_read_graph($0) }) else {
             aglexbad()  // drop whatever the scanner still holds for the next read
             throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
         }
