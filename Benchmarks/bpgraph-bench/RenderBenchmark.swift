@@ -222,6 +222,16 @@ struct RenderBenchmark {
                  String(format: "bpgraph/dot = %.2f (target ≤ 1.15: %@)", t[0] / t[1], t[0] / t[1] <= 1.15 ? "met" : "MISSED"))
             print("    " + medianNote())
         }
+        // A shape where the labels crowd one node: 999 inputs summed (for reference).
+        let fan = work + "/fanin.json"
+        let inputs = (0..<999).map { #"{"id": "x\#($0)", "value": \#(Double($0) / 1000)}"# }
+        try (#"{"title": "Fan-in", "nodes": ["# + inputs.joined(separator: ",\n")
+             + #", {"id": "s", "op": "add", "in": ["# + (0..<999).map { "\"x\($0)\"" }.joined(separator: ", ") + #"]}], "output": "s"}"#)
+            .write(toFile: fan, atomically: true, encoding: .utf8)
+        try time([bpgraph, "render", fan, "-o", work + "/fanin.dot"])
+        let f = try best([[bpgraph, "render", fan, "-o", work + "/fanin-bp.svg"], [dot, "-Tsvg", work + "/fanin.dot", "-o", work + "/fanin-dot.svg"]])
+        line("fan-in of 999 inputs, SVG (reference)", f[0], f[1], String(format: "bpgraph/dot = %.2f", f[0] / f[1]))
+        print("    " + medianNote())
         try inProcessSteps(big: big)
 
         print("\n4. peak RSS of one process rendering figures in a loop (spec → PNG bytes, all in process; measured first)")
@@ -231,16 +241,19 @@ struct RenderBenchmark {
     /// Where the time of one figure goes, in process: before (Graphviz's png device,
     /// cairo's writer) and after (bpgraph's device, bpgraph's encoder).
     func inProcessSteps(big: String) throws {
+        let names = ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"].map { templates + "/" + $0 }
+        try inProcessSteps(files: names + [big], labels: ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json", "layered (~1,000 nodes)"])
+    }
+
+    func inProcessSteps(files: [String], labels: [String]? = nil) throws {
         print("\n   in process, one figure at a time (median of \(runs)):")
         print("   figure                                  spec→DOT   Graphviz layout+placement+draw (PNG)   encode: bpgraph   cairo's writer (before)")
-        let names = ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"]
-        var inputs = try names.map { ($0, try String(contentsOfFile: templates + "/" + $0, encoding: .utf8)) }
-        inputs.append(("layered (~1,000 nodes)", try String(contentsOfFile: big, encoding: .utf8)))
+        let inputs = try files.enumerated().map { (labels?[$0.offset] ?? ($0.element as NSString).lastPathComponent, try String(contentsOfFile: $0.element, encoding: .utf8)) }
         for (name, text) in inputs {
             var toDOT: [Double] = [], draw: [Double] = [], encode: [Double] = [], cairo: [Double] = [], drawPlain: [Double] = []
             for _ in 0..<runs {
                 let t0 = now()
-                let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: name)))
+                let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: name.hasSuffix(".yaml") || name.hasSuffix(".yml") ? name : "spec.json")))
                 let dot = DOTWriter().write(evaluated)
                 let t1 = now()
                 let drawing = try Renderer.shared.draw(dot: dot, format: .png)
@@ -254,8 +267,7 @@ struct RenderBenchmark {
                 toDOT.append(t1 - t0); draw.append(t2 - t1); encode.append(t3 - t2); cairo.append(t4 - t3); drawPlain.append(t5 - t4)
             }
             func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] * 1000 }
-            print(String(format: "   %-38@ %7.1f ms   %9.1f ms (%.1f without placement)   %9.1f ms   %12.1f ms",
-                         name as NSString, median(toDOT), median(draw), median(drawPlain), median(encode), median(cairo)))
+            print("   " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: " %7.1f ms   %9.1f ms (%.1f without placement)   %9.1f ms   %12.1f ms", median(toDOT), median(draw), median(drawPlain), median(encode), median(cairo)))
         }
     }
 

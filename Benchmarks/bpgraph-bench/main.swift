@@ -74,14 +74,19 @@ func engineBenchmark() throws {
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first { !$0.hasPrefix("-") } ?? "all"
 let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 3
-guard ["engine", "render", "memory", "all"].contains(which) else {
-    print("usage: bpgraph-bench [engine|render|memory|all] [--runs N]")
+guard ["engine", "render", "memory", "steps", "all"].contains(which) else {
+    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|steps SPEC...|all] [--runs N]")
     exit(2)
 }
 do {
     if which == "engine" || which == "all" { try engineBenchmark() }
     if which == "all" { print() }
     if which == "render" || which == "all" { try RenderBenchmark(runs: max(1, runs)).run() }
+    if which == "steps" {
+        // Where the time of given specs goes, in process.
+        let files = arguments.drop { $0 != "steps" }.dropFirst().filter { !$0.hasPrefix("-") && Int($0) == nil }
+        try RenderBenchmark(runs: runs).inProcessSteps(files: Array(files))
+    }
     if which == "memory", arguments.contains("--each") {
         // Which figure grows memory: each template rendered 300 times after 20 warm-up renders.
         let bench = try RenderBenchmark(runs: 1)
