@@ -32,7 +32,7 @@ let package = Package(
         // Runs the built executable as a user would: exit codes, stdin, messages.
         .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph"]),
         // Release-mode benchmarks: swift run -c release bpgraph-bench
-        .executableTarget(name: "bpgraph-bench", dependencies: ["BPGraph"], path: "Benchmarks/bpgraph-bench"),
+        .executableTarget(name: "bpgraph-bench", dependencies: ["BPGraph", "BPGraphRender"], path: "Benchmarks/bpgraph-bench"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,8 @@
-// Release-mode benchmarks: `swift run -c release bpgraph-bench [engine]`.
+// Release-mode benchmarks: `swift run -c release bpgraph-bench [engine|render] [--runs N]`
+// (`scripts/bench` runs the render benchmark with everything it needs).
 // Prints times and ratios; asserts nothing (timing belongs here, not in unit tests).
 import BPGraph
+import BPGraphRender
 import Foundation
 
 func now() -> Double {
@@ -69,10 +71,40 @@ func engineBenchmark() throws {
     print(String(format: "peak RSS %.0f MB", peakRSS()))
 }
 
-let arguments = CommandLine.arguments.dropFirst()
-let which = arguments.first ?? "all"
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first { !$0.hasPrefix("-") } ?? "all"
+let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 3
+guard ["engine", "render", "memory", "steps", "all"].contains(which) else {
+    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|steps SPEC...|all] [--runs N]")
+    exit(2)
+}
 do {
     if which == "engine" || which == "all" { try engineBenchmark() }
+    if which == "all" { print() }
+    if which == "render" || which == "all" { try RenderBenchmark(runs: max(1, runs)).run() }
+    if which == "steps" {
+        // Where the time of given specs goes, in process.
+        let files = arguments.drop { $0 != "steps" }.dropFirst().filter { !$0.hasPrefix("-") && Int($0) == nil }
+        try RenderBenchmark(runs: runs).inProcessSteps(files: Array(files))
+    }
+    if which == "memory", arguments.contains("--each") {
+        // Which figure grows memory: each template rendered 300 times after 20 warm-up renders.
+        let bench = try RenderBenchmark(runs: 1)
+        for name in try FileManager.default.contentsOfDirectory(atPath: bench.templates).filter({ $0.hasSuffix(".json") }).sorted() {
+            let text = try String(contentsOfFile: bench.templates + "/" + name, encoding: .utf8)
+            func render() throws {
+                let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: "t.json")))
+                _ = try Renderer.shared.draw(dot: DOTWriter().write(evaluated), format: .png).encoded()
+            }
+            for _ in 0..<20 { try render() }
+            let before = currentRSS()
+            for _ in 0..<300 { try render() }
+            print(String(format: "%-40@ %+.2f MB over 300 renders", name as NSString, currentRSS() - before))
+        }
+    } else if which == "memory" {
+        let renders = arguments.firstIndex(of: "--renders").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1000
+        print(try RenderBenchmark(runs: 1).memory(renders: max(20, renders)))
+    }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)

@@ -46,6 +46,14 @@ struct LabelPlacer {
     /// Every edge's polyline (canonical frame) and its bounding box.
     private var curves: [[Point]]
     private var curveBoxes: [Box]
+    /// Spatial indexes, so that placing a label looks only at what is near it (near-
+    /// linear in the number of edges): the obstacles, then the placed labels, numbered
+    /// as in `obstacles + placed`; and every curve segment, numbered curve by curve.
+    private var boxGrid = SpatialGrid(cell: 48)
+    private var segmentGrid = SpatialGrid(cell: 48)
+    /// Segment number → (curve, index of the segment's end point).
+    private var segments: [(curve: Int32, end: Int32)] = []
+    private var scratch: [Int] = []
 
     init(frame: Frame, gap: Double, obstacles: [Box], curves: [[Point]]) {
         self.frame = frame
@@ -56,6 +64,13 @@ struct LabelPlacer {
         self.obstacles = obstacles.map(toCanonical)
         self.curves = curves.map { $0.map(toCanonical) }
         self.curveBoxes = self.curves.map { Self.bounds($0).insetBy(-1) }
+        for box in self.obstacles { boxGrid.insert(box) }
+        for (c, curve) in self.curves.enumerated() where curve.count >= 2 {
+            for i in 1..<curve.count {
+                segmentGrid.insert(Self.bounds([curve[i - 1], curve[i]]))
+                segments.append((Int32(c), Int32(i)))
+            }
+        }
     }
 
     // MARK: Frames
@@ -165,8 +180,9 @@ struct LabelPlacer {
         let reach = max(valueSize.map { $0.0 + $0.1 } ?? 0, gradientSize.map { $0.0 + $0.1 } ?? 0) + 4 * gap
         let region = Self.bounds(valueCurve + gradientCurve)
         let area = Box(minX: region.minX - reach, minY: region.minY - reach, maxX: region.maxX + reach, maxY: region.maxY + reach)
-        let hard = (obstacles + placed).filter { $0.overlapArea(area) > 0 }
-        let others = curves.indices.filter { !request.ownCurves.contains($0) && curveBoxes[$0].overlapArea(area) > 0 }
+        // (Boxes and curves counted below are those that overlap `area`, as before the
+        // grids: a box or segment outside the padded label box adds exactly 0.)
+        func isOther(_ c: Int) -> Bool { !request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0 }
 
         func boxes(at u: Double) -> (Box?, Box?)? {
             var valueBox: Box?, gradientBox: Box?
@@ -185,11 +201,17 @@ struct LabelPlacer {
             guard let b else { return (0, 0) }
             let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
             var overlap = 0.0
-            for o in hard { overlap += padded.overlapArea(o) }
+            boxGrid.query(padded, into: &scratch)
+            for id in scratch {
+                let o = id < obstacles.count ? obstacles[id] : placed[id - obstacles.count]
+                if o.overlapArea(area) > 0 { overlap += padded.overlapArea(o) }
+            }
             var crossing = 0.0
-            for c in others where curveBoxes[c].overlapArea(padded) > 0 {
-                let curve = curves[c]
-                for i in 1..<curve.count { crossing += padded.clippedLength(curve[i - 1], curve[i]) }
+            segmentGrid.query(padded, into: &scratch)
+            for id in scratch {
+                let (c, i) = (Int(segments[id].curve), Int(segments[id].end))
+                guard isOther(c), curveBoxes[c].overlapArea(padded) > 0 else { continue }
+                crossing += padded.clippedLength(curves[c][i - 1], curves[c][i])
             }
             return (overlap, crossing)
         }
@@ -222,8 +244,8 @@ struct LabelPlacer {
             best = (0, vb, gb, false)
         }
         let chosen = best!
-        if let v = chosen.value { placed.append(v) }
-        if let g = chosen.gradient { placed.append(g) }
+        if let v = chosen.value { placed.append(v); boxGrid.insert(v) }
+        if let g = chosen.gradient { placed.append(g); boxGrid.insert(g) }
         return Placement(value: chosen.value.map { fromCanonical($0.center) },
                          gradient: chosen.gradient.map { fromCanonical($0.center) },
                          valueBox: chosen.value.map(fromCanonical),

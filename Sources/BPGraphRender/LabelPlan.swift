@@ -75,6 +75,13 @@ final class LabelPlan {
                 set(UnsafeMutableRawPointer(entry.edge), "fontsize", Renderer.number(size * reserveScale))
             }
             let gradient = entry.gradientOnHeadLabel ? get(UnsafeMutableRawPointer(entry.edge), "headlabel") : entry.gradientText
+            if entry.gradientOnHeadLabel, let gradient {
+                // Hidden during layout and made again in apply(): dot would otherwise
+                // place every head label itself (xlabels, an R-tree search that is most
+                // of the layout time of a wide fan-in) only for the placer to move it.
+                entries[k].gradientText = gradient
+                set(UnsafeMutableRawPointer(entry.edge), "headlabel", "")
+            }
             if let gradient {
                 let separator = (entry.value.hasSuffix("\\l") || entry.value.hasSuffix("\\r") || entry.value.hasSuffix("\\n")) ? "" : "\\n"
                 set(UnsafeMutableRawPointer(entry.edge), "label", entry.value + separator + gradient)
@@ -95,6 +102,11 @@ final class LabelPlan {
             bp_edge_set_label(e, nil)
             if let old { free_label(old) }
             bp_edge_set_label(e, makeLabel(on: e, text: entry.value))
+            if entry.gradientOnHeadLabel, let text = entry.gradientText {
+                set(UnsafeMutableRawPointer(e), "headlabel", text)
+                if let old = bp_edge_head_label(e) { bp_edge_set_head_label(e, nil); free_label(old) }
+                bp_edge_set_head_label(e, makeLabel(on: e, text: text, font: "labelfontname", size: "labelfontsize", color: "labelfontcolor"))
+            }
             if let back = entry.gradientEdge, let text = entry.gradientText {
                 reroute(back, alongside: e)
                 if let oldBack = bp_edge_label(back) { bp_edge_set_label(back, nil); free_label(oldBack) }
@@ -179,10 +191,13 @@ final class LabelPlan {
 
     /// A label made the way Graphviz makes edge labels. `make_label` keeps the font
     /// name and colour pointers, so they must be Graphviz's own (pooled) strings.
-    private func makeLabel(on e: EdgePointer, text: String) -> UnsafeMutablePointer<textlabel_t>? {
+    private func makeLabel(on e: EdgePointer, text: String, font: String = "fontname", size: String = "fontsize",
+                           color: String = "fontcolor") -> UnsafeMutablePointer<textlabel_t>? {
         let object = UnsafeMutableRawPointer(e)
-        let fontSize = Double(get(object, "fontsize") ?? "") ?? 14
-        guard let fontName = rawAttribute(object, "fontname"), let fontColor = rawAttribute(object, "fontcolor") else { return nil }
+        // As Graphviz does for head labels: label* attributes, else the edge's own font.
+        let fontSize = Double(get(object, size) ?? "") ?? Double(get(object, "fontsize") ?? "") ?? 14
+        guard let fontName = rawAttribute(object, font) ?? rawAttribute(object, "fontname"),
+              let fontColor = rawAttribute(object, color) ?? rawAttribute(object, "fontcolor") else { return nil }
         return text.withCString { t in
             bp_make_label(object, UnsafeMutablePointer(mutating: t), fontSize, fontName, fontColor)
         }

@@ -36,20 +36,39 @@ public final class Renderer: @unchecked Sendable {
         // Collect cgraph's messages instead of letting it print them.
         _ = agseterrf(graphvizMessage)
         context = gvContext()
+        // bpgraph's raster device: cairo draws as for `png`, bpgraph encodes (Raster.swift).
+        if let context { gvAddLibrary(context, bp_raster_library()) }
+    }
+
+    /// Graphviz's version, as libgvc reports it (e.g. `2.43.0`).
+    public var graphvizVersion: String {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let context, let version = gvcVersion(context) else { return "unknown" }
+        return String(cString: version)
     }
 
     /// Renders DOT (as written by `DOTWriter`) to `format`. `dpi` applies to PNG.
     /// `placeLabels` moves each edge's value above it and its gradient below it;
     /// without it the figure is what plain `dot` would draw.
     public func render(dot: String, format: OutputFormat, dpi: Double = 144, placeLabels: Bool = true) throws -> [UInt8] {
-        if format == .dot { return Array(dot.utf8) }
+        try draw(dot: dot, format: format, dpi: dpi, placeLabels: placeLabels).encoded()
+    }
+
+    /// The Graphviz half of `render`: layout and drawing, under the Graphviz lock. PNG
+    /// comes back as pixels, to be encoded by `Drawing.encoded()` on any thread while
+    /// Graphviz draws the next figure; other formats come back as their bytes.
+    public func draw(dot: String, format: OutputFormat, dpi: Double = 144, placeLabels: Bool = true) throws -> Drawing {
+        if format == .dot { return Drawing(bytes: Array(dot.utf8)) }
         lock.lock()
         defer { lock.unlock() }
         guard let gvc = context else { throw RenderError("Graphviz: could not create a context (are Graphviz's plugins installed? run `dot -c`)") }
 
         graphvizMessages = ""
         _ = agreseterrors()
-        let read = dot.withCString { agmemread($0) }
+        // Like agmemread, with IDs in order of first mention (reader.h): clusters come
+        // out in the same order on every run, whatever the heap looks like.
+        let read = dot.withCString { bp_read_graph($0) }
         // The scanner keeps unread input (after an error, or a second graph) for the
         // next read; drop it so each figure starts clean.
         aglexbad()
@@ -75,14 +94,22 @@ public final class Renderer: @unchecked Sendable {
 
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
-        let rendered = gvRenderData(gvc, graph, format.rawValue, &data, &length)
+        let device = format == .png ? BP_RASTER_DEVICE : format.rawValue
+        _ = bp_raster_take().map { cairo_surface_destroy($0) }
+        let rendered = gvRenderData(gvc, graph, device, &data, &length)
         defer { if let data { gvFreeRenderData(data) } }
+        let surface = format == .png ? bp_raster_take() : nil
         if rendered != 0 || data == nil || agerrors() >= Int32(AGERR.rawValue) {
+            if let surface { cairo_surface_destroy(surface) }
             throw RenderError(graphvizError(default: "Graphviz could not render \(format.rawValue)"))
         }
-        return data!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        if format == .png {
+            guard let surface else { throw RenderError("Graphviz drew no image (is the cairo plugin installed? run `dot -c`)") }
+            return Drawing(surface: surface, dpi: dpi)
         }
+        return Drawing(bytes: data!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        })
     }
 
     /// Draws an evaluated graph: `DOTWriter` then `render(dot:)`.

@@ -9,6 +9,8 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/types.h>
 #include <stdlib.h>
+#include "raster.h"
+#include "reader.h"
 
 // Exported by libgvc / libcgraph but declared in no installed header.
 extern textlabel_t *make_label(void *obj, char *str, int kind, double fontsize, char *fontname, char *fontcolor);
@@ -38,6 +40,7 @@ static inline node_t *bp_edge_head(edge_t *e) { return aghead(e); }
 static inline textlabel_t *bp_edge_label(edge_t *e) { return ED_label(e); }
 static inline void bp_edge_set_label(edge_t *e, textlabel_t *l) { ED_label(e) = l; }
 static inline textlabel_t *bp_edge_head_label(edge_t *e) { return ED_head_label(e); }
+static inline void bp_edge_set_head_label(edge_t *e, textlabel_t *l) { ED_head_label(e) = l; }
 static inline splines *bp_edge_splines(edge_t *e) { return ED_spl(e); }
 
 /// Replaces the edge's spline with the cubic Bézier through `points` (3k+1 control

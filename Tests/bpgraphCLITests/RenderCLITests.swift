@@ -47,9 +47,12 @@ struct RenderCLITests {
         let run = try bpgraph(["render", "specs", "-o", "out", "--format", "svg"], in: dir)
         #expect(run.status == 1)
         #expect(run.stderr.hasPrefix("specs/c.json:1:3: "))
-        #expect(run.stderr.split(separator: "\n").count == 1)
+        // The error, then the batch's summary.
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.hasPrefix("3 specs: 2 rendered, 0 skipped (unchanged), 1 failed in ") == true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path).sorted()
-        #expect(names == ["a.svg", "b.svg"])
+        #expect(names == [".bpgraph-cache.json", "a.svg", "b.svg"])
     }
 
     @Test("--max-nodes refuses large graphs with a clear message")

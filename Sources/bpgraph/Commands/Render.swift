@@ -11,9 +11,12 @@ struct RenderCommand: ParsableCommand {
         abstract: "Draw specs as backpropagation figures (PNG, SVG, PDF or DOT).",
         discussion: """
             One spec renders to the file -o names (its extension picks the format) or to \
-            standard output with -o -. Several specs, or a directory of specs, render into \
-            the directory -o names, one file per spec. -e 'L = (x + y) * z' --value x=-2 … \
-            renders an expression instead of a spec file.
+            standard output with -o -. Several specs, or directories of specs (searched \
+            recursively), render in one process into the directory -o names, one file per \
+            spec, named like the spec (sub-folders kept). A batch skips outputs whose spec, \
+            theme, options and bpgraph/Graphviz versions are unchanged since the last run \
+            (recorded in OUT/.bpgraph-cache.json); --force renders them anyway. \
+            -e 'L = (x + y) * z' --value x=-2 … renders an expression instead of a spec file.
 
             Markdown posts (.md): each ```bpgraph block (JSON, YAML, or an expression line \
             followed by lines such as x = 0.5) renders to DIR/bpgraph-<hash>.svg (--assets DIR, \
@@ -37,6 +40,15 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Refuse graphs with more nodes than this (layout time grows quickly).")
     var maxNodes: Int = 2000
 
+    @Flag(help: "Render every spec of a batch, even those whose output is up to date.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no summary; only errors.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Worker threads for a batch (default: the number of cores). Graphviz itself draws one figure at a time.", valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup var figure: FigureArguments
     @OptionGroup var input: SpecInputOptions
     @OptionGroup var expression: ExpressionOptions
@@ -47,55 +59,57 @@ struct RenderCommand: ParsableCommand {
         try post.validate(specs: specs, format: format)
         guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be from 10 to 1200, got \(Renderer.format(dpi))") }
         guard maxNodes >= 1 else { throw ValidationError("--max-nodes must be at least 1") }
+        if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be from 1 to 64, got \(jobs)") }
     }
 
     func run() throws {
         if specs.contains(where: PostOptions.isPost) { return try renderPosts() }  // Markdown posts: Render+Posts.swift
         let options = try figure.options()
         let (jobs, toDirectory) = try plan()
-        var failures: [String] = []
-        if toDirectory, let folder = output {
-            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            catch { throw Failure("\(folder): cannot create the directory") }
+        let runner = BatchRunner(settings: BatchSettings(
+            options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
+            workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
+        guard toDirectory, let folder = output else {
+            // One spec: no progress, no summary, no cache; the same rendering path as a batch.
+            if case .failed(let lines) = runner.process(jobs[0], cache: nil) { throw Failure(lines) }
+            return
         }
-        for job in jobs {
-            do {
-                let graph: Graph
-                do { graph = try SpecInput.graph(job.spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
-                let bytes = try FigurePipeline.image(graph, name: SpecInput.displayName(job.spec), options: options,
-                                                     format: job.format, dpi: dpi, maxNodes: maxNodes)
-                if job.output == "-" {
-                    FileHandle.standardOutput.write(Data(bytes))
-                } else {
-                    try AtomicFile.write(bytes, to: job.output)
-                }
-            } catch {
-                if job.output != "-" { AtomicFile.removeStale(job.output) }
-                failures += Failure(error).lines
-            }
-        }
-        if !failures.isEmpty { throw Failure(failures) }
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        catch { throw Failure("\(folder): cannot create the directory") }
+        let counts = runner.run(jobs, directory: folder)
+        if counts.failed > 0 { throw ExitCode(1) }
     }
 
-    struct Job { var spec: String; var output: String; var format: OutputFormat }
+    /// What besides the spec decides an output's bytes (see `Fingerprint`).
+    func fingerprintContext(_ options: FigureOptions) throws -> [String] {
+        var lines = [
+            "bpgraph \(BPGraphVersion.string)", "build \(Fingerprint.buildIdentity)",
+            "graphviz \(Renderer.shared.graphvizVersion)", "png-level \(Drawing.pngCompressionLevel)",
+            "dpi \(Renderer.format(dpi))", "max-nodes \(maxNodes)", "input-format \(input.inputFormat?.rawValue ?? "-")",
+            "theme \(figure.theme)", "options \(String(reflecting: options))",
+        ]
+        if Theme.named(figure.theme) == nil {
+            lines.append("theme-file \(XXH64.hex(XXH64.hash(try SpecInput.read(figure.theme))))")
+        }
+        return lines
+    }
+
+    typealias Job = BatchJob
 
     /// Which spec goes to which output file, in which format.
     func plan() throws -> ([Job], toDirectory: Bool) {
-        var files: [String] = expression.isGiven ? [ExpressionOptions.displayName] : []
-        var sawDirectory = false
-        for spec in specs {
-            var isDirectory: ObjCBool = false
-            if spec != "-", FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), isDirectory.boolValue {
-                sawDirectory = true
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: spec)) ?? []
-                let found = names.filter { SpecFormat.from(fileName: $0) != nil && !$0.hasPrefix(".") }.sorted()
-                if found.isEmpty { throw Failure("\(spec): no spec files (.json, .yaml, .yml) in the directory") }
-                files += found.map { (spec as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(spec)
-            }
+        if expression.isGiven {
+            // An expression from the command line: one figure, to -o or figure.png.
+            let out = output ?? "figure." + (format ?? .png).rawValue
+            let job = try singleJob(spec: ExpressionOptions.displayName, output: out)
+            return ([Job(spec: job.spec, output: job.output, format: job.format, given: try expression.graphSpec())], false)
         }
-        let toDirectory = sawDirectory || files.count > 1
+        let (inputs, sawDirectory) = try BatchPlan.expand(specs)
+        let files = inputs.map(\.path)
+        var outputIsDirectory: ObjCBool = false
+        let intoExistingDirectory = output.map { $0 != "-" && FileManager.default.fileExists(atPath: $0, isDirectory: &outputIsDirectory) && outputIsDirectory.boolValue } ?? false
+        let toDirectory = sawDirectory || files.count > 1 || (intoExistingDirectory && files != ["-"])
         if toDirectory {
             guard let folder = output, folder != "-" else {
                 throw Failure("several specs render into a directory: name it with -o DIR")
@@ -106,22 +120,28 @@ struct RenderCommand: ParsableCommand {
             let format = self.format ?? .png
             var seen: [String: String] = [:]
             var jobs: [Job] = []
-            for file in files {
+            for input in inputs {
+                let file = input.path
                 if file == "-" { throw Failure("-: standard input can only be rendered on its own") }
-                let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-                let out = (folder as NSString).appendingPathComponent(base + "." + format.rawValue)
+                let relative = input.relativeBase + "." + format.rawValue
+                let out = (folder as NSString).appendingPathComponent(relative)
                 if let other = seen[out] { throw Failure("\(file) and \(other) would both render to \(out)") }
                 seen[out] = file
-                jobs.append(Job(spec: file, output: out, format: format))
+                jobs.append(Job(spec: file, output: out, format: format, relative: relative))
             }
             return (jobs, true)
         }
         let spec = files[0]
         let out: String
         if let output { out = output } else {
-            let base = spec == "-" || expression.isGiven ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+            let base = spec == "-" ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
             out = base + "." + (format ?? .png).rawValue
         }
+        return ([try singleJob(spec: spec, output: out)], false)
+    }
+
+    /// One spec to one output file (or "-"), its format from --format or the file name.
+    func singleJob(spec: String, output out: String) throws -> Job {
         let format: OutputFormat
         if let chosen = self.format { format = chosen }
         else if out == "-" { format = .png }
@@ -130,6 +150,6 @@ struct RenderCommand: ParsableCommand {
         if out == "-" && format != .svg && format != .dot && Terminal.stdoutIsTerminal {
             throw Failure("refusing to write \(format.rawValue) bytes to a terminal; redirect standard output or use --format svg")
         }
-        return ([Job(spec: spec, output: out, format: format)], false)
+        return Job(spec: spec, output: out, format: format)
     }
 }

@@ -1,0 +1,308 @@
+// `bpgraph-bench render`: bpgraph's batch rendering against Graphviz's `dot` command,
+// measured side by side in one run (see scripts/bench and the README).
+import BPGraph
+import BPGraphRender
+import Foundation
+
+struct RenderBenchmark {
+    /// Repetitions of each timed command; the median is reported.
+    var runs = 3
+    var figures = 200
+
+    let bpgraph: String
+    let dot: String
+    let work: String
+    let templates: String
+
+    init(runs: Int) throws {
+        self.runs = runs
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        bpgraph = here.appendingPathComponent("bpgraph").path
+        guard FileManager.default.isExecutableFile(atPath: bpgraph) else {
+            throw BenchError("no bpgraph executable beside bpgraph-bench (\(bpgraph)); build it first: swift build -c release --product bpgraph")
+        }
+        guard let dot = Self.which("dot") else {
+            throw BenchError("the benchmark compares against Graphviz's dot command: apt-get install -y graphviz")
+        }
+        self.dot = dot
+        templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates").path
+        work = NSTemporaryDirectory() + "bpgraph-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    }
+
+    static func which(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    // MARK: Running commands
+
+    /// Runs a command to completion (output discarded, stderr kept for a failure's
+    /// message) and returns its wall time in seconds. posix_spawn, so that starting
+    /// the process costs what it costs a shell.
+    @discardableResult
+    func time(_ arguments: [String], expectSuccess: Bool = true) throws -> Double {
+        let errorsPath = work + "/stderr.txt"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorsPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = now()
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw BenchError("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let elapsed = now() - start
+        if expectSuccess && status != 0 {
+            let message = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+            throw BenchError("\(arguments.joined(separator: " ")) failed (status \(status)): \(message.prefix(400))")
+        }
+        return elapsed
+    }
+
+    /// A shell loop running one `dot` process per figure, as a user's script would.
+    func dotLoop(format: String, from dots: String, to out: String, parallel: Int = 1) -> [String] {
+        let dpi = format == "png" ? " -Gdpi=144" : ""
+        let command: String
+        if parallel > 1 {
+            command = "mkdir -p '\(out)' && ls '\(dots)' | xargs -P \(parallel) -I{} sh -c '\(dot) -T\(format)\(dpi) \"\(dots)/{}\" -o \"\(out)/{}.\(format)\"'"
+        } else {
+            command = "mkdir -p '\(out)' && for f in '\(dots)'/*.dot; do '\(dot)' -T\(format)\(dpi) \"$f\" -o \"\(out)/$(basename \"$f\" .dot).\(format)\" || exit 1; done"
+        }
+        return ["/bin/sh", "-c", command]
+    }
+
+    /// Best (shortest) times of interleaved runs of several commands (A B A B …, so a
+    /// load drift hits all alike; the best run is the one least disturbed by other
+    /// work on the machine). The medians go to `lastMedians`, for the record.
+    func best(_ commands: [[String]], before: (() throws -> Void)? = nil) throws -> [Double] {
+        var samples = [[Double]](repeating: [], count: commands.count)
+        for _ in 0..<runs {
+            for (i, command) in commands.enumerated() {
+                try before?()
+                samples[i].append(try time(command))
+            }
+        }
+        lastMedians = samples.map { $0.sorted()[$0.count / 2] }
+        return samples.map { $0.min()! }
+    }
+
+    nonisolated(unsafe) static var medians: [Double] = []
+    var lastMedians: [Double] {
+        get { Self.medians }
+        nonmutating set { Self.medians = newValue }
+    }
+
+    func medianNote() -> String {
+        "(medians " + lastMedians.map { String(format: "%.3f s", $0) }.joined(separator: ", ") + ")"
+    }
+
+    // MARK: Inputs
+
+    /// `figures` specs: the templates in turn, each input's values scaled by a factor
+    /// between 0.6 and 1.4 (signs kept, so logs stay defined).
+    func generateSpecs(into folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: templates).filter { $0.hasSuffix(".json") }.sorted()
+        guard !names.isEmpty else { throw BenchError("no templates in \(templates)") }
+        let sources = try names.map { try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: templates + "/" + $0))) }
+        func scale(_ value: Any, _ factor: Double) -> Any {
+            if let number = value as? NSNumber {
+                return (number.doubleValue * factor * 1000).rounded() / 1000
+            }
+            if let array = value as? [Any] { return array.map { scale($0, factor) } }
+            return value
+        }
+        for i in 0..<figures {
+            guard var spec = sources[i % sources.count] as? [String: Any], let nodes = spec["nodes"] as? [[String: Any]] else { continue }
+            let factor = 0.6 + 0.8 * Double((i * 37) % 101) / 100
+            spec["nodes"] = nodes.map { node -> [String: Any] in
+                var node = node
+                if let value = node["value"], (node["const"] as? Bool) != true { node["value"] = scale(value, factor) }
+                return node
+            }
+            let data = try JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys])
+            let base = (names[i % names.count] as NSString).deletingPathExtension
+            try data.write(to: URL(fileURLWithPath: String(format: "%@/%03d-%@.json", folder, i, base)))
+        }
+    }
+
+    /// A layered graph of about `nodes` nodes: `width` inputs, then layers in which each
+    /// node combines two neighbours of the layer before (or applies a unary op),
+    /// and one sum at the end.
+    static func layeredSpec(nodes: Int, width: Int = 40) -> String {
+        let layers = max(2, nodes / width)
+        var parts: [String] = []
+        for j in 0..<width { parts.append(#"{"id": "x\#(j)", "value": \#(Double((j % 7) - 3) / 10)}"#) }
+        let binary = ["add", "mul", "sub", "max"], unary = ["tanh", "sigmoid", "relu"]
+        var previous = (0..<width).map { "x\($0)" }
+        for layer in 1..<layers {
+            var current: [String] = []
+            for j in 0..<width {
+                let id = "l\(layer)n\(j)"
+                if (layer + j) % 3 == 0 {
+                    parts.append(#"{"id": "\#(id)", "op": "\#(unary[(layer + j) % 3])", "in": ["\#(previous[j])"]}"#)
+                } else {
+                    parts.append(#"{"id": "\#(id)", "op": "\#(binary[(layer * 7 + j) % 4])", "in": ["\#(previous[j])", "\#(previous[(j + 1) % width])"]}"#)
+                }
+                current.append(id)
+            }
+            previous = current
+        }
+        parts.append(#"{"id": "out", "op": "add", "in": [\#(previous.map { "\"\($0)\"" }.joined(separator: ", "))]}"#)
+        return #"{"title": "Layered graph", "nodes": ["# + parts.joined(separator: ",\n") + #"], "output": "out"}"#
+    }
+
+    // MARK: The benchmark
+
+    func run() throws {
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        print("render: bpgraph (release) against Graphviz \(Renderer.shared.graphvizVersion)'s dot; best of \(runs) interleaved runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("work folder: \(work)\n")
+        // Memory first, while this process has rendered nothing else.
+        let memoryReport = try memory()
+        let specs = work + "/specs"
+        try generateSpecs(into: specs)
+        // bpgraph's own DOT, for dot to lay out and draw.
+        try time([bpgraph, "render", specs, "-o", work + "/dots", "--format", "dot", "--quiet"])
+        let count = try FileManager.default.contentsOfDirectory(atPath: work + "/dots").filter { $0.hasSuffix(".dot") }.count
+        guard count == figures else { throw BenchError("expected \(figures) DOT files, got \(count)") }
+
+        func line(_ label: String, _ a: Double, _ b: Double, _ target: String) {
+            print(String(format: "  %-44@ %8.3f s  %8.3f s  %7.2f×   %@", label as NSString, a, b, b / a, target as NSString))
+        }
+        print("1. \(figures) specs (the \(14) templates, values varied), one batch against one dot process per figure")
+        print(String(format: "  %-44@ %10@  %10@  %8@   %@", "" as NSString, "bpgraph" as NSString, "dot" as NSString, "ratio" as NSString, "target" as NSString))
+        for format in ["png", "svg"] {
+            let batch = [bpgraph, "render", specs, "-o", work + "/out-\(format)", "--format", format, "--force", "--quiet"]
+            let times = try best([batch, dotLoop(format: format, from: work + "/dots", to: work + "/dot-\(format)")])
+            let target = format == "png" ? 6.0 : 10.0
+            line("\(format.uppercased()) batch vs dot loop", times[0], times[1], String(format: "≥ %.0f×  %@", target, times[1] / times[0] >= target ? "met" : "MISSED"))
+            print("    " + medianNote() + String(format: "; per figure %.1f ms vs %.1f ms", 1000 * times[0] / Double(figures), 1000 * times[1] / Double(figures)))
+            let written = try FileManager.default.contentsOfDirectory(atPath: work + "/out-\(format)").filter { $0.hasSuffix("." + format) }.count
+            guard written == figures else { throw BenchError("the batch wrote \(written) \(format) files, expected \(figures)") }
+            if format == "png" {
+                let parallel = try best([dotLoop(format: format, from: work + "/dots", to: work + "/dot-par-\(format)", parallel: ProcessInfo.processInfo.activeProcessorCount)])
+                line("  (dot loop with xargs -P \(ProcessInfo.processInfo.activeProcessorCount), for reference)", times[0], parallel[0], "")
+            }
+        }
+
+        print("\n2. unchanged rerun against the full run (PNG, \(figures) specs)")
+        let full = [bpgraph, "render", specs, "-o", work + "/rerun", "--quiet", "--force"]
+        let rerun = [bpgraph, "render", specs, "-o", work + "/rerun", "--quiet"]
+        try time(full)
+        let times = try best([full, rerun])
+        print(String(format: "  full %.3f s, unchanged rerun %.3f s: %.1f %% of the full run   (target ≤ 5 %%: %@)",
+                     times[0], times[1], 100 * times[1] / times[0], times[1] / times[0] <= 0.05 ? "met" : "MISSED"))
+        print("  " + medianNote())
+        let oneMissing = try best([rerun], before: {
+            try FileManager.default.removeItem(atPath: work + "/rerun/007-08-sigmoid.png")
+        })
+        print(String(format: "  one output missing, the rest unchanged: %.3f s", oneMissing[0]))
+
+        print("\n3. one layered graph of ~1,000 nodes: bpgraph (spec → figure) against dot alone on bpgraph's DOT")
+        let big = work + "/layered.json"
+        try Self.layeredSpec(nodes: 1000).write(toFile: big, atomically: true, encoding: .utf8)
+        try time([bpgraph, "render", big, "-o", work + "/layered.dot"])
+        let nodeCount = (try String(contentsOfFile: work + "/layered.dot", encoding: .utf8)).split(separator: "\n").filter { $0.contains("[label=") && !$0.contains("->") }.count
+        print("  \(nodeCount) nodes drawn")
+        for format in ["png", "svg"] {
+            let dpi = format == "png" ? ["-Gdpi=144"] : []
+            let t = try best([[bpgraph, "render", big, "-o", work + "/layered-bp.\(format)"],
+                                 [dot, "-T\(format)"] + dpi + [work + "/layered.dot", "-o", work + "/layered-dot.\(format)"]])
+            line("\(format.uppercased()): bpgraph vs dot", t[0], t[1],
+                 String(format: "bpgraph/dot = %.2f (target ≤ 1.15: %@)", t[0] / t[1], t[0] / t[1] <= 1.15 ? "met" : "MISSED"))
+            print("    " + medianNote())
+        }
+        // A shape where the labels crowd one node: 999 inputs summed (for reference).
+        let fan = work + "/fanin.json"
+        let inputs = (0..<999).map { #"{"id": "x\#($0)", "value": \#(Double($0) / 1000)}"# }
+        try (#"{"title": "Fan-in", "nodes": ["# + inputs.joined(separator: ",\n")
+             + #", {"id": "s", "op": "add", "in": ["# + (0..<999).map { "\"x\($0)\"" }.joined(separator: ", ") + #"]}], "output": "s"}"#)
+            .write(toFile: fan, atomically: true, encoding: .utf8)
+        try time([bpgraph, "render", fan, "-o", work + "/fanin.dot"])
+        let f = try best([[bpgraph, "render", fan, "-o", work + "/fanin-bp.svg"], [dot, "-Tsvg", work + "/fanin.dot", "-o", work + "/fanin-dot.svg"]])
+        line("fan-in of 999 inputs, SVG (reference)", f[0], f[1], String(format: "bpgraph/dot = %.2f", f[0] / f[1]))
+        print("    " + medianNote())
+        try inProcessSteps(big: big)
+
+        print("\n4. peak RSS of one process rendering figures in a loop (spec → PNG bytes, all in process; measured first)")
+        print(memoryReport)
+    }
+
+    /// Where the time of one figure goes, in process: before (Graphviz's png device,
+    /// cairo's writer) and after (bpgraph's device, bpgraph's encoder).
+    func inProcessSteps(big: String) throws {
+        let names = ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"].map { templates + "/" + $0 }
+        try inProcessSteps(files: names + [big], labels: ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json", "layered (~1,000 nodes)"])
+    }
+
+    func inProcessSteps(files: [String], labels: [String]? = nil) throws {
+        print("\n   in process, one figure at a time (median of \(runs)):")
+        print("   figure                                  spec→DOT   Graphviz layout+placement+draw (PNG)   encode: bpgraph   cairo's writer (before)")
+        let inputs = try files.enumerated().map { (labels?[$0.offset] ?? ($0.element as NSString).lastPathComponent, try String(contentsOfFile: $0.element, encoding: .utf8)) }
+        for (name, text) in inputs {
+            var toDOT: [Double] = [], draw: [Double] = [], encode: [Double] = [], cairo: [Double] = [], drawPlain: [Double] = []
+            for _ in 0..<runs {
+                let t0 = now()
+                let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: name.hasSuffix(".yaml") || name.hasSuffix(".yml") ? name : "spec.json")))
+                let dot = DOTWriter().write(evaluated)
+                let t1 = now()
+                let drawing = try Renderer.shared.draw(dot: dot, format: .png)
+                let t2 = now()
+                _ = try drawing.encoded()
+                let t3 = now()
+                _ = try drawing.encodedByCairo()
+                let t4 = now()
+                _ = try Renderer.shared.draw(dot: dot, format: .png, placeLabels: false)
+                let t5 = now()
+                toDOT.append(t1 - t0); draw.append(t2 - t1); encode.append(t3 - t2); cairo.append(t4 - t3); drawPlain.append(t5 - t4)
+            }
+            func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] * 1000 }
+            print("   " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: " %7.1f ms   %9.1f ms (%.1f without placement)   %9.1f ms   %12.1f ms", median(toDOT), median(draw), median(drawPlain), median(encode), median(cairo)))
+        }
+    }
+
+    /// Peak RSS after 10 and after 1,000 renders (decode → evaluate → DOT → layout →
+    /// draw → PNG bytes) in this process: one figure rendered again and again, then
+    /// the 14 templates in turn (peak after the first round against after 1,000).
+    func memory(renders: Int = 1000) throws -> String {
+        let texts = try FileManager.default.contentsOfDirectory(atPath: templates).filter { $0.hasSuffix(".json") }.sorted()
+            .map { try String(contentsOfFile: templates + "/" + $0, encoding: .utf8) }
+        func render(_ text: String) throws {
+            let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: "t.json")))
+            let bytes = try Renderer.shared.draw(dot: DOTWriter().write(evaluated), format: .png).encoded()
+            precondition(bytes.count > 100)
+        }
+        var report = ""
+        // One figure (the sigmoid).
+        let sigmoid = texts.first { $0.contains("\"reciprocal\"") } ?? texts[0]
+        for _ in 0..<10 { try render(sigmoid) }
+        let one10 = peakRSS()
+        for _ in 10..<1000 { try render(sigmoid) }
+        let one1000 = peakRSS()
+        report += String(format: "  one figure:        after 10 renders %.1f MB, after 1,000 renders %.1f MB: growth %.1f MB   (target ≤ 5 MB: %@)\n",
+                         one10, one1000, one1000 - one10, one1000 - one10 <= 5 ? "met" : "MISSED")
+        // The templates in turn.
+        for text in texts { try render(text) }
+        let round = peakRSS()
+        for i in texts.count..<renders { try render(texts[i % texts.count]) }
+        let all1000 = peakRSS()
+        report += String(format: "  14 templates:      after one round (%d) %.1f MB, after %d renders %.1f MB: growth %.1f MB   (target ≤ 5 MB: %@); resident now %.1f MB",
+                         texts.count, round, renders, all1000, all1000 - round, all1000 - round <= 5 ? "met" : "MISSED", currentRSS())
+        return report
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,230 @@
+// Raster output without Graphviz's PNG writer.
+//
+// Graphviz's `png` device draws with cairo and then encodes inside the render call
+// (libpng through cairo: adaptive filters, zlib level 6), which is most of an
+// in-process render and has to run on the one Graphviz thread. bpgraph registers its
+// own device instead, `bpgraph_raster:cairo`: the same cairo renderer draws into
+// the same ARGB32 image surface as for `png` (same device features, so the same size
+// and pixels), and the device's `format` step only keeps a reference to that surface.
+// The caller then encodes it with `bp_png_encode`, on any thread, while Graphviz
+// goes on with the next figure.
+#ifndef BPGRAPH_CGRAPHVIZ_RASTER_H
+#define BPGRAPH_CGRAPHVIZ_RASTER_H
+
+#include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
+#include <graphviz/gvplugin_device.h>
+#include <graphviz/gvcjob.h>
+#include <cairo/cairo.h>
+#include <zlib.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+// --- the device
+
+/// The surface the last render drew into (one slot: Graphviz calls are serialized).
+static inline cairo_surface_t **bp_raster_slot(void) {
+    static cairo_surface_t *slot = NULL;
+    return &slot;
+}
+
+static void bp_raster_format(GVJ_t *job) {
+    if (!job->context) return;
+    cairo_surface_t *target = cairo_get_target((cairo_t *)job->context);
+    if (!target || cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_IMAGE) return;
+    cairo_surface_t **slot = bp_raster_slot();
+    if (*slot) cairo_surface_destroy(*slot);
+    *slot = cairo_surface_reference(target);
+}
+
+/// The device's type name as `gvRenderData` wants it.
+#define BP_RASTER_DEVICE "bpgraph_raster"
+
+/// The plugin library to hand to `gvAddLibrary` once per context.
+static inline gvplugin_library_t *bp_raster_library(void) {
+    static gvdevice_engine_t engine = { NULL, bp_raster_format, NULL };
+    // As Graphviz's own png:cairo device: binary, true colour, no margin, 96 dpi
+    // unless the graph says otherwise.
+    static gvdevice_features_t features = {
+        GVDEVICE_BINARY_FORMAT | GVDEVICE_DOES_TRUECOLOR, {0., 0.}, {0., 0.}, {96., 96.}
+    };
+    static gvplugin_installed_t devices[] = {
+        { 0, BP_RASTER_DEVICE ":cairo", 10, &engine, &features },
+        { 0, NULL, 0, NULL, NULL }
+    };
+    static gvplugin_api_t apis[] = { { API_device, devices }, { (api_t)0, NULL } };
+    static gvplugin_library_t library = { "bpgraph", apis };
+    return &library;
+}
+
+/// Takes the surface of the last render (owned by the caller: release it with
+/// `cairo_surface_destroy`), or NULL if nothing was drawn.
+static inline cairo_surface_t *bp_raster_take(void) {
+    cairo_surface_t **slot = bp_raster_slot();
+    cairo_surface_t *surface = *slot;
+    *slot = NULL;
+    return surface;
+}
+
+// --- PNG encoding
+
+typedef struct {
+    unsigned char *data;
+    size_t length, capacity;
+    int failed;
+} bp_buffer;
+
+static void bp_buffer_append(bp_buffer *b, const void *bytes, size_t n) {
+    if (b->failed) return;
+    if (b->length + n > b->capacity) {
+        size_t capacity = b->capacity ? b->capacity : 4096;
+        while (capacity < b->length + n) capacity *= 2;
+        unsigned char *grown = (unsigned char *)realloc(b->data, capacity);
+        if (!grown) { b->failed = 1; return; }
+        b->data = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->data + b->length, bytes, n);
+    b->length += n;
+}
+
+static void bp_put32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+static void bp_png_chunk(bp_buffer *b, const char *type, const unsigned char *data, uint32_t n) {
+    unsigned char head[8];
+    bp_put32(head, n);
+    memcpy(head + 4, type, 4);
+    bp_buffer_append(b, head, 8);
+    if (n) bp_buffer_append(b, data, n);
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    if (n) crc = crc32(crc, data, n);
+    unsigned char tail[4];
+    bp_put32(tail, (uint32_t)crc);
+    bp_buffer_append(b, tail, 4);
+}
+
+/// Encodes an ARGB32 image surface as PNG: 8-bit RGB when every pixel is opaque,
+/// else RGBA un-premultiplied exactly as cairo's own PNG writer does it (with its
+/// white bKGD); filter type 0 on every row, one zlib stream at `level`, IDAT chunks
+/// of 64 KiB, and a pHYs chunk for `dpi` (none when dpi <= 0). Deterministic for a
+/// given zlib. Returns 0 and a malloc'ed buffer (free it with `free`), or -1.
+static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsigned char **out, size_t *length) {
+    *out = NULL;
+    *length = 0;
+    if (!surface || cairo_surface_get_type(surface) != CAIRO_SURFACE_TYPE_IMAGE) return -1;
+    if (cairo_image_surface_get_format(surface) != CAIRO_FORMAT_ARGB32) return -1;
+    cairo_surface_flush(surface);
+    const int width = cairo_image_surface_get_width(surface);
+    const int height = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char *pixels = cairo_image_surface_get_data(surface);
+    if (width <= 0 || height <= 0 || !pixels) return -1;
+
+    int opaque = 1;
+    for (int y = 0; y < height && opaque; y++) {
+        const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
+        for (int x = 0; x < width; x++) {
+            if ((row[x] >> 24) != 0xff) { opaque = 0; break; }
+        }
+    }
+    const size_t channels = opaque ? 3 : 4;
+    const size_t rowBytes = (size_t)width * channels + 1;
+    unsigned char *line = (unsigned char *)malloc(rowBytes);
+    if (!line) return -1;
+
+    bp_buffer b = { NULL, 0, 0, 0 };
+    static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    bp_buffer_append(&b, signature, 8);
+    unsigned char ihdr[13];
+    bp_put32(ihdr, (uint32_t)width);
+    bp_put32(ihdr + 4, (uint32_t)height);
+    ihdr[8] = 8;                       // bit depth
+    ihdr[9] = opaque ? 2 : 6;          // RGB or RGBA
+    ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+    bp_png_chunk(&b, "IHDR", ihdr, 13);
+    if (!opaque) {
+        static const unsigned char white[6] = { 0, 0xff, 0, 0xff, 0, 0xff };
+        bp_png_chunk(&b, "bKGD", white, 6);
+    }
+    if (dpi > 0) {
+        unsigned char phys[9];
+        uint32_t perMetre = (uint32_t)(dpi / 0.0254 + 0.5);
+        bp_put32(phys, perMetre);
+        bp_put32(phys + 4, perMetre);
+        phys[8] = 1;                   // unit: metre
+        bp_png_chunk(&b, "pHYs", phys, 9);
+    }
+
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) { free(line); free(b.data); return -1; }
+    enum { CHUNK = 65536 };
+    unsigned char *idat = (unsigned char *)malloc(CHUNK);
+    if (!idat) { deflateEnd(&z); free(line); free(b.data); return -1; }
+    z.next_out = idat;
+    z.avail_out = CHUNK;
+    int ok = 1;
+    for (int y = 0; y <= height && ok; y++) {
+        int flush = Z_NO_FLUSH;
+        if (y < height) {
+            const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
+            unsigned char *o = line;
+            *o++ = 0;                  // filter: none
+            if (opaque) {
+                for (int x = 0; x < width; x++) {
+                    uint32_t p = row[x];
+                    o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p;
+                    o += 3;
+                }
+            } else {
+                for (int x = 0; x < width; x++) {
+                    uint32_t p = row[x];
+                    uint32_t alpha = p >> 24;
+                    if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
+                        o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
+                    } else if (alpha == 0) {
+                        o[0] = o[1] = o[2] = o[3] = 0;
+                    } else {
+                        o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
+                        o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
+                        o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
+                        o[3] = (unsigned char)alpha;
+                    }
+                    o += 4;
+                }
+            }
+            z.next_in = line;
+            z.avail_in = (uInt)rowBytes;
+        } else {
+            z.next_in = NULL;
+            z.avail_in = 0;
+            flush = Z_FINISH;
+        }
+        for (;;) {
+            int rc = deflate(&z, flush);
+            if (rc == Z_STREAM_ERROR) { ok = 0; break; }
+            if (z.avail_out == 0) {
+                bp_png_chunk(&b, "IDAT", idat, CHUNK);
+                z.next_out = idat;
+                z.avail_out = CHUNK;
+                continue;
+            }
+            if (flush == Z_FINISH ? rc == Z_STREAM_END : z.avail_in == 0) break;
+        }
+    }
+    if (ok && z.avail_out < CHUNK) bp_png_chunk(&b, "IDAT", idat, (uint32_t)(CHUNK - z.avail_out));
+    deflateEnd(&z);
+    free(idat);
+    free(line);
+    bp_png_chunk(&b, "IEND", NULL, 0);
+    if (!ok || b.failed) { free(b.data); return -1; }
+    *out = b.data;
+    *length = b.length;
+    return 0;
+}
+
+#endif

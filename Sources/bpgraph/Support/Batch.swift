@@ -1,0 +1,221 @@
+import BPGraph
+import BPGraphRender
+import Dispatch
+import Foundation
+
+/// One spec to render: where it comes from and where it goes.
+struct BatchJob: Sendable {
+    var spec: String
+    var output: String
+    var format: OutputFormat
+    /// The output's path inside the batch's output directory (the manifest's key);
+    /// nil for a single file.
+    var relative: String?
+    /// A spec given on the command line (`-e`) rather than read from `spec`.
+    var given: GraphSpec?
+
+    init(spec: String, output: String, format: OutputFormat, relative: String? = nil, given: GraphSpec? = nil) {
+        self.spec = spec
+        self.output = output
+        self.format = format
+        self.relative = relative
+        self.given = given
+    }
+}
+
+/// Finding the specs of a batch: files as given, directories recursively (hidden
+/// files and folders skipped, symbolic links followed once). Each spec's output name
+/// mirrors its name: `dir/sub/a.json` given as `dir` renders to `OUT/sub/a.png`, a
+/// file given by name to `OUT/a.png`.
+enum BatchPlan {
+    struct Input: Equatable {
+        var path: String
+        /// The output's path inside the output directory, without the extension.
+        var relativeBase: String
+    }
+
+    static func expand(_ arguments: [String]) throws -> (inputs: [Input], sawDirectory: Bool) {
+        var inputs: [Input] = []
+        var sawDirectory = false
+        for argument in arguments {
+            var isDirectory: ObjCBool = false
+            if argument != "-", FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+                sawDirectory = true
+                var found: [Input] = []
+                var visited: Set<String> = []
+                walk(argument, relative: "", into: &found, visited: &visited)
+                if found.isEmpty {
+                    throw Failure("\(argument): no spec files (.json, .yaml, .yml) in the directory or its sub-folders")
+                }
+                inputs += found
+            } else {
+                let base = argument == "-" ? "figure" : ((argument as NSString).lastPathComponent as NSString).deletingPathExtension
+                inputs.append(Input(path: argument, relativeBase: base))
+            }
+        }
+        return (inputs, sawDirectory)
+    }
+
+    private static func walk(_ directory: String, relative: String, into found: inout [Input], visited: inout Set<String>) {
+        let real = (directory as NSString).resolvingSymlinksInPath
+        guard visited.insert(real).inserted else { return }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        var folders: [String] = []
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                folders.append(name)
+            } else if SpecFormat.from(fileName: name) != nil {
+                let base = (name as NSString).deletingPathExtension
+                found.append(Input(path: path, relativeBase: relative.isEmpty ? base : relative + "/" + base))
+            }
+        }
+        // Files of a folder first, then its sub-folders, each sorted by name.
+        for name in folders {
+            walk((directory as NSString).appendingPathComponent(name),
+                 relative: relative.isEmpty ? name : relative + "/" + name, into: &found, visited: &visited)
+        }
+    }
+}
+
+/// Everything a batch needs besides its jobs.
+struct BatchSettings {
+    var options: FigureOptions
+    var dpi: Double
+    var maxNodes: Int
+    var inputFormat: SpecFormat?
+    /// Render even when the manifest says an output is up to date.
+    var force: Bool
+    /// No progress bar and no summary; errors only.
+    var quiet: Bool
+    /// Worker threads (Graphviz itself runs on one at a time).
+    var workers: Int
+    /// The fingerprint's context lines: options, theme, versions (`Fingerprint`).
+    var fingerprintContext: [String]
+}
+
+/// Renders many specs in one process, through the one Graphviz context.
+///
+/// Each worker takes the next spec and reads, decodes, evaluates and writes its DOT
+/// on its own; Graphviz's layout and drawing run one figure at a time (the
+/// `Renderer`'s lock); PNG encoding and writing the file run on the worker again,
+/// while Graphviz draws the next figure. Results are reported in input order, so
+/// messages come out the same on every run. Outputs are byte-identical to a
+/// single-file render: both go through `Renderer.draw` and `Drawing.encoded`.
+final class BatchRunner: @unchecked Sendable {
+    enum Result {
+        case rendered(fingerprint: String?, bytes: [UInt8])
+        case skipped
+        case failed([String])
+    }
+
+    let settings: BatchSettings
+    let fingerprint: Fingerprint
+
+    init(settings: BatchSettings) {
+        self.settings = settings
+        self.fingerprint = Fingerprint(context: settings.fingerprintContext)
+    }
+
+    /// Renders every job into `directory` (the batch's output folder, holding the
+    /// manifest). Returns the counts; errors have been printed.
+    func run(_ jobs: [BatchJob], directory: String) -> BatchProgress.Counts {
+        var cache = BatchCache(directory: directory)
+        let progress = BatchProgress(total: jobs.count, showBar: !settings.quiet && jobs.count > 1 && BatchProgress.stderrIsTerminal)
+        let frozenCache = cache
+        var results = [Result?](repeating: nil, count: jobs.count)
+        let lock = NSLock()
+        var next = 0, reported = 0
+
+        let workers = max(1, min(settings.workers, jobs.count))
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    lock.lock()
+                    let index = next
+                    next += 1
+                    lock.unlock()
+                    guard index < jobs.count else { return }
+                    let result = self.process(jobs[index], cache: frozenCache)
+                    lock.lock()
+                    slots.value[index] = result
+                    // Report every finished job whose predecessors have all been reported.
+                    while reported < jobs.count, let done = slots.value[reported] {
+                        switch done {
+                        case .rendered: progress.finished(.rendered)
+                        case .skipped: progress.finished(.skipped)
+                        case .failed(let lines): progress.finished(.failed(lines))
+                        }
+                        reported += 1
+                    }
+                    lock.unlock()
+                }
+            }
+        }
+
+        for (job, result) in zip(jobs, results) {
+            guard let relative = job.relative else { continue }
+            switch result {
+            case .rendered(let fingerprint?, let bytes)?: cache.record(relative, fingerprint: fingerprint, bytes: bytes)
+            case .failed?: cache.forget(relative)
+            default: break
+            }
+        }
+        do { try cache.save() } catch {
+            progress.finished(.failed(Failure(error).lines.map { $0 + " (the cache of unchanged outputs was not saved)" }))
+        }
+        let counts = progress.current
+        progress.close(quiet: settings.quiet)
+        return counts
+    }
+
+    /// Renders one spec to its output (a file, or standard output for "-").
+    func process(_ job: BatchJob, cache: BatchCache?) -> Result {
+        do {
+            var print: String?
+            let graph: Graph
+            if let given = job.given {
+                do { graph = try Graph(given) } catch { throw Failure(error) }
+            } else {
+                let text = try SpecInput.read(job.spec)
+                if let relative = job.relative, job.output != "-" {
+                    print = fingerprint.of(spec: text)
+                    if !settings.force, let cache, cache.isFresh(relative, fingerprint: print!) { return .skipped }
+                }
+                graph = try decode(text, job: job)
+            }
+            let bytes = try FigurePipeline.image(graph, name: SpecInput.displayName(job.spec), options: settings.options,
+                                                 format: job.format, dpi: settings.dpi, maxNodes: settings.maxNodes)
+            if job.output == "-" {
+                FileHandle.standardOutput.write(Data(bytes))
+            } else {
+                if let relative = job.relative, relative.contains("/") {
+                    let parent = (job.output as NSString).deletingLastPathComponent
+                    do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+                    catch { throw Failure("\(parent): cannot create the directory") }
+                }
+                try AtomicFile.write(bytes, to: job.output)
+            }
+            return .rendered(fingerprint: print, bytes: bytes)
+        } catch {
+            if job.output != "-" { AtomicFile.removeStale(job.output) }
+            return .failed(Failure(error).lines)
+        }
+    }
+
+    /// Spec text → a checked graph.
+    func decode(_ text: String, job: BatchJob) throws -> Graph {
+        let format = settings.inputFormat ?? (job.spec == "-" ? nil : SpecFormat.from(fileName: job.spec))
+        do { return try Graph(SpecDecoder.decode(text, file: SpecInput.displayName(job.spec), format: format)) }
+        catch { throw Failure(error) }
+    }
+}
+
+/// A value handed to `concurrentPerform`'s workers, which touch it only under a lock.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
