@@ -62,6 +62,59 @@ import Testing
     }
 }
 
+extension FiniteDifferenceTests {
+    /// A large output cannot resolve tiny differences; an exact gradient still passes.
+    @Test func largeOutputsDoNotFailExactGradients() throws {
+        let check = try GradientCheck(evaluate(#"{ "nodes": [ { "id": "x", "value": 0.5 }, { "id": "y", "op": "add", "in": ["x", 1000000] } ], "output": "y" }"#))
+        #expect(check.passes(tolerance: 1e-6), "\(check.results)")
+    }
+
+    /// Big inputs are checked along random directions, which still catch a wrong gradient.
+    @Test func directionalCheckOnBigInputs() throws {
+        let values = (0..<200).map { Double($0 % 7) * 0.1 - 0.3 }
+        let spec = #"{ "nodes": [ { "id": "x", "value": \#(values) }, { "id": "y", "op": "tanh", "in": ["x"] }, { "id": "s", "op": "sum", "in": ["y"] } ], "output": "s" }"#
+        let right = try GradientCheck(evaluate(spec))
+        #expect(right.results[0].directional && right.results[0].elements == 200)
+        #expect(right.passes(tolerance: 1e-6), "\(right.results)")
+
+        let wrong = Op(name: "wrong", symbol: "w", arity: .exactly(1), samples: [],
+                       shape: Op.sameShape, forward: { x, _ in x[0].map { $0 * $0 } },
+                       backward: { x, _, g, _ in [x[0].zip(g) { a, u in u * a }] })  // should be 2a
+        var graph = try Graph(GraphSpec(file: "t", nodes: [NodeSpec(id: "x", value: Tensor(vector: values.map { $0 + 1 }))], output: "x"))
+        graph.nodes.append(Graph.Node(id: "y", kind: .op(wrong, Attributes()), inputs: [0], shape: [200], isAnonymous: false, place: "y"))
+        graph.edges.append(Graph.Edge(from: 0, to: 1, input: 0))
+        graph.outEdges = [[0], []]
+        graph.order = [0, 1]
+        graph.output = 1
+        graph.seed = Tensor.filled(1, shape: [200])
+        #expect(try !GradientCheck(EvaluatedGraph(graph)).passes(tolerance: 1e-3))
+    }
+}
+
+extension FiniteDifferenceTests {
+    /// A very wide graph is checked jointly (cost linear in its size); it still catches a wrong gradient.
+    @Test func jointCheckOnWideGraphs() throws {
+        let n = 20_000
+        var nodes = (0..<n).map { NodeSpec(id: "x\($0)", value: Tensor(Double($0 % 10) * 0.01)) }
+        nodes.append(NodeSpec(id: "s", op: "add", inputs: (0..<n).map { .node("x\($0)") }))
+        var graph = try Graph(GraphSpec(file: "t", nodes: nodes, output: "s"))
+        let right = try GradientCheck(EvaluatedGraph(graph))
+        #expect(right.results.count == 1 && right.results[0].id == "all 20000 inputs")
+        #expect(right.passes(tolerance: 1e-6), "\(right.results)")
+
+        let wrong = Op(name: "wrong", symbol: "w", arity: .exactly(1), samples: [],
+                       shape: Op.sameShape, forward: { x, _ in x[0].map { $0 * $0 } },
+                       backward: { x, _, g, _ in [x[0].zip(g) { a, u in u * a }] })  // should be 2a
+        graph.nodes.append(Graph.Node(id: "y", kind: .op(wrong, Attributes()), inputs: [n], shape: [], isAnonymous: false, place: "y"))
+        graph.outEdges[n].append(graph.edges.count)
+        graph.outEdges.append([])
+        graph.edges.append(Graph.Edge(from: n, to: n + 1, input: 0))
+        graph.order.append(n + 1)
+        graph.output = n + 1
+        #expect(try !GradientCheck(EvaluatedGraph(graph)).passes(tolerance: 1e-3))
+    }
+}
+
 func uniform(_ lo: Double, _ hi: Double, _ rng: inout SplitMix64) -> Double {
     lo + (hi - lo) * Double(rng.next() >> 11) / Double(1 << 53)
 }
