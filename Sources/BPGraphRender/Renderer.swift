@@ -29,6 +29,9 @@ public struct RenderError: Error, CustomStringConvertible, Sendable {
 public final class Renderer: @unchecked Sendable {
     public static let shared = Renderer()
 
+    /// cairo's largest bitmap side (Graphviz's pango plugin: CAIRO_XMAX, CAIRO_YMAX).
+    static let maximumPixels = 32767.0
+
     private let lock = NSLock()
     private let context: OpaquePointer?
 
@@ -91,6 +94,16 @@ public final class Renderer: @unchecked Sendable {
             throw RenderError(graphvizError(default: "Graphviz could not lay out the graph"))
         }
         plan?.apply()
+        if format == .png {
+            // cairo bitmaps stop at 32,767 pixels a side; past that the pango plugin
+            // prints a warning of its own and shrinks the figure to an unreadable size.
+            let bb = bp_graph_bb(graph)
+            let pad = 2 * 0.2 * 72  // the DOT's pad, both sides
+            let width = ((bb.UR.x - bb.LL.x) + pad) * dpi / 72, height = ((bb.UR.y - bb.LL.y) + pad) * dpi / 72
+            if width >= Self.maximumPixels || height >= Self.maximumPixels {
+                throw RenderError("the figure is \(Int(width.rounded()))×\(Int(height.rounded())) pixels at \(Self.number(dpi)) dpi, more than a PNG can hold (\(Int(Self.maximumPixels)) a side); use svg or pdf, or a lower --dpi")
+            }
+        }
 
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
@@ -107,9 +120,34 @@ public final class Renderer: @unchecked Sendable {
             guard let surface else { throw RenderError("Graphviz drew no image (is the cairo plugin installed? run `dot -c`)") }
             return Drawing(surface: surface, dpi: dpi)
         }
-        return Drawing(bytes: data!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+        var bytes = data!.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
-        })
+        }
+        if format == .pdf { Self.fixDates(&bytes) }
+        return Drawing(bytes: bytes)
+    }
+
+    /// cairo stamps each PDF with the time it was made (`/CreationDate (D:…)`), which
+    /// would make every run's bytes differ. The date's digits are replaced in place by a
+    /// fixed date of the same length, so the file's cross-reference offsets stay valid.
+    static func fixDates(_ pdf: inout [UInt8]) {
+        let fixed = Array("20000101000000".utf8)
+        for key in ["/CreationDate (D:", "/ModDate (D:"] {
+            let pattern = Array(key.utf8)
+            var i = 0
+            while i + pattern.count <= pdf.count {
+                guard pdf[i] == pattern[0], Array(pdf[i..<i + pattern.count]) == pattern else { i += 1; continue }
+                var j = i + pattern.count, digit = 0
+                while j < pdf.count, pdf[j] != UInt8(ascii: ")") {
+                    if pdf[j] >= UInt8(ascii: "0") && pdf[j] <= UInt8(ascii: "9") {
+                        pdf[j] = digit < fixed.count ? fixed[digit] : UInt8(ascii: "0")
+                        digit += 1
+                    }
+                    j += 1
+                }
+                i = j
+            }
+        }
     }
 
     /// Draws an evaluated graph: `DOTWriter` then `render(dot:)`.

@@ -87,3 +87,22 @@ extension ErrorMessageTests {
                 == [#"big.json: nodes[1] "r": repeat: a value of shape (999999999, 2) is too large (at most 10000000 elements)"#])
     }
 }
+
+extension ErrorMessageTests {
+    /// Ids with control characters would merge into one node in the DOT; long text can't be drawn.
+    @Test func idsAndTextThatCannotBeDrawn() {
+        #expect(errors(#"{"nodes": [ {"id": "x\u0000y", "value": 1} ], "output": "xy"}"#, file: "c.json")
+                == [#"c.json: nodes[0]: "id" contains the control character U+0000"#])
+        let long = String(repeating: "T", count: 501)
+        #expect(errors(#"{"title": "\#(long)", "nodes": [ {"id": "x", "value": 1} ], "output": "x"}"#, file: "t.json")
+                == ["t.json: title: is longer than 500 characters"])
+    }
+
+    /// Many large values together are refused before anything is allocated.
+    @Test func totalSizeIsCapped() {
+        let repeats = (0..<3).map { #"{"id": "r\#($0)", "op": "repeat", "in": ["x"], "times": 3000}"# }.joined(separator: ", ")
+        let x = "[" + Array(repeating: "1", count: 3000).joined(separator: ", ") + "]"
+        #expect(errors(#"{"nodes": [ {"id": "x", "value": \#(x)}, \#(repeats) ], "output": "r0"}"#, file: "big.json")
+                == ["big.json: the graph's values add up to 27003000 elements, more than 20000000"])
+    }
+}

@@ -167,6 +167,13 @@ extension Graph {
             }
         }
 
+        // Every value is held at once (and a gradient beside it): cap the graph's total.
+        var total = 0
+        for node in nodes { total += node.shape.reduce(1, *) }
+        if total > Self.maximumTotalElements {
+            problems.add(nil, "the graph's values add up to \(total) elements, more than \(Self.maximumTotalElements)")
+        }
+
         var seed = Tensor(1)
         if let output, !broken[output] {
             let shape = nodes[output].shape
@@ -198,6 +205,8 @@ extension Graph {
     /// The most elements one value may have: far beyond any readable figure, well below
     /// what would exhaust memory.
     public static let maximumElements = 10_000_000
+    /// The most elements all of a graph's values may have together.
+    public static let maximumTotalElements = 20_000_000
 
     static func checkSize(_ shape: [Int]) throws(OpError) {
         var total = 1

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Spec text → `GraphSpec`. Rejects what cannot be read (syntax, types, malformed
 /// tensors); what the nodes mean is checked when the `Graph` is built.
 public enum SpecDecoder {
@@ -79,6 +81,14 @@ public enum SpecDecoder {
         }
         guard case .string(let id) = idValue.kind, !id.isEmpty else {
             problems.add(place, "\"id\" must be a non-empty string, found \(idValue.typeDescription)")
+            return nil
+        }
+        if let bad = id.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            problems.add(place, "\"id\" contains the control character U+\(String(format: "%04X", bad.value))")
+            return nil
+        }
+        if id.count > Problems.maximumTextLength {
+            problems.add(place, "\"id\" is longer than \(Problems.maximumTextLength) characters")
             return nil
         }
         place += " \"\(id)\""
@@ -226,9 +236,18 @@ struct Problems {
         diagnostics.append(Diagnostic(file: file, place: place, message: message))
     }
 
+    /// Text longer than this (a title, label, name or group) cannot make a legible figure.
+    static let maximumTextLength = 500
+
     mutating func string(_ value: SpecValue?, _ place: String) -> String? {
         guard let value else { return nil }
-        if case .string(let s) = value.kind { return s }
+        if case .string(let s) = value.kind {
+            if s.count > Self.maximumTextLength {
+                add(place, "is longer than \(Self.maximumTextLength) characters")
+                return nil
+            }
+            return s
+        }
         if case .null = value.kind { return nil }
         add(place, "must be a string, found \(value.typeDescription)")
         return nil
