@@ -201,6 +201,7 @@ struct MarkdownTests {
         #expect(try messages("y = exp(x\nx = 1\n") == ["post.md:4: missing ')' at column 10 to close the '(' at column 8\n  y = exp(x\n           ^"])
         #expect(try messages("y = exp(x)\n\nx = 1 2\n") == ["post.md:6: expected a number or a JSON array (invalid JSON: unexpected '2' after the document)"])
         #expect(try messages("y = exp(x)\nx = 1\nz = 2\n") == ["post.md:6: \"z\" is not a variable of the expression (its variables are \"x\")"])
+        #expect(try messages("y = log(x)\nx = -1\n") == [#"post.md:4: "log(x)": log gives a non-finite value (NaN) for these inputs"#])
         #expect(try messages("y = exp(x) * w\nx = 1\n") == ["post.md:4: missing a value for \"w\" (add a line such as w = 0.5 after the expression)"])
         #expect(try messages("y = exp(x)\nx: 1\n") == ["post.md:5: expected a value line NAME = VALUE after the expression, such as x = 0.5 or W = [[1, 2], [3, 4]]"])
         #expect(try messages("{ \"nodes\": [ { \"id\": \"x\", \"value\": 2 },\n  { \"id\": \"y\", \"op\": \"expp\", \"in\": [\"x\"] } ], \"output\": \"y\" }\n")

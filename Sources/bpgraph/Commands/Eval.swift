@@ -44,8 +44,12 @@ enum EvalTable {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// Tensors larger than this are shown by their shape (the numbers are in --json).
+    static let maximumShown = 64
+
     static func format(_ t: Tensor) -> String {
         func number(_ x: Double) -> String { String(format: "%.6g", x == 0 ? 0 : x) }
+        if t.count > maximumShown { return t.shape.map(String.init).joined(separator: "×") + " values (see --json)" }
         switch t.rank {
         case 0: return number(t.scalar)
         case 1: return "[" + t.data.map(number).joined(separator: ", ") + "]"

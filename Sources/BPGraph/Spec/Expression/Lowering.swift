@@ -86,7 +86,7 @@ struct ExpressionLowering {
                 let id = isOutput ? parsed.output : names.next()
                 operations.append(NodeSpec(id: id, op: op, inputs: resolved, attributes: attributes,
                                            label: label, name: isOutput ? parsed.output : nil,
-                                           place: "\(place) \"\(snippet())\""))
+                                           place: (place.isEmpty ? "" : place + " ") + "\"\(snippet())\""))
                 reference[i] = .node(id)
             }
             let children = node.children.map { reference[$0] }
