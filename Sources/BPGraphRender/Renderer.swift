@@ -150,12 +150,6 @@ public final class Renderer: @unchecked Sendable {
         }
     }
 
-    /// Draws an evaluated graph: `DOTWriter` then `render(dot:)`.
-    public func render(_ evaluated: EvaluatedGraph, options: FigureOptions = FigureOptions(),
-                       format: OutputFormat, dpi: Double = 144) throws -> [UInt8] {
-        try render(dot: DOTWriter(options: options).write(evaluated), format: format, dpi: dpi)
-    }
-
     /// The first error Graphviz reported, as one line.
     private func graphvizError(default fallback: String) -> String {
         let lines = graphvizMessages.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }

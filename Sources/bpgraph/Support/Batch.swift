@@ -208,8 +208,7 @@ final class BatchRunner: @unchecked Sendable {
 
     /// Spec text → a checked graph.
     func decode(_ text: String, job: BatchJob) throws -> Graph {
-        let format = settings.inputFormat ?? (job.spec == "-" ? nil : SpecFormat.from(fileName: job.spec))
-        do { return try Graph(SpecDecoder.decode(text, file: SpecInput.displayName(job.spec), format: format)) }
+        do { return try SpecInput.graph(text: text, path: job.spec, format: settings.inputFormat) }
         catch { throw Failure(error) }
     }
 }

@@ -38,13 +38,14 @@ enum SpecInput {
 
     /// Reads, decodes and resolves a spec into a checked graph.
     static func graph(_ path: String, format: SpecFormat?) throws -> Graph {
-        let text = try read(path)
-        let spec = try SpecDecoder.decode(text, file: displayName(path), format: format ?? (path == "-" ? nil : SpecFormat.from(fileName: path)))
-        return try Graph(spec)
+        try graph(text: read(path), path: path, format: format)
     }
 
-    static func evaluate(_ path: String, format: SpecFormat?) throws -> EvaluatedGraph {
-        try EvaluatedGraph(graph(path, format: format))
+    /// Decodes and resolves spec text already read from `path` (its extension, or
+    /// sniffing for standard input, picks the format unless `format` is given).
+    static func graph(text: String, path: String, format: SpecFormat?) throws -> Graph {
+        let spec = try SpecDecoder.decode(text, file: displayName(path), format: format ?? (path == "-" ? nil : SpecFormat.from(fileName: path)))
+        return try Graph(spec)
     }
 
     /// The spec file at `path`, or the expression when one is given instead (checked by
