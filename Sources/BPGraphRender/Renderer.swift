@@ -67,21 +67,8 @@ public final class Renderer: @unchecked Sendable {
         defer { lock.unlock() }
         guard let gvc = context else { throw RenderError("Graphviz: could not create a context (are Graphviz's plugins installed? run `dot -c`)") }
 
-        graphvizMessages = ""
-        _ = agreseterrors()
-        // Like agmemread, with IDs in order of first mention (reader.h): clusters come
-        // out in the same order on every run, whatever the heap looks like.
-        let read = dot.withCString { bp_read_graph($0) }
-        // The scanner keeps unread input (after an error, or a second graph) for the
-        // next read; drop it so each figure starts clean.
-        aglexbad()
-        guard let graph = read else {
-            throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
-        }
+        let graph = try read(dot)
         defer { _ = agclose(graph) }
-        if agerrors() >= Int32(AGERR.rawValue) {
-            throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
-        }
         if format == .png {
             set(graph, "dpi", Self.number(dpi))
         }
@@ -125,6 +112,35 @@ public final class Renderer: @unchecked Sendable {
         }
         if format == .pdf { Self.fixDates(&bytes) }
         return Drawing(bytes: bytes)
+    }
+
+    /// Reads DOT text into a cgraph graph; the caller holds the lock and closes it.
+    private func read(_ dot: String) throws -> GraphPointer {
+        graphvizMessages = ""
+        _ = agreseterrors()
+        // Like agmemread, with IDs in order of first mention (reader.h): clusters come
+        // out in the same order on every run, whatever the heap looks like.
+        let read = dot.withCString { bp_read_graph($0) }
+        // The scanner keeps unread input (after an error, or a second graph) for the
+        // next read; drop it so each figure starts clean.
+        aglexbad()
+        guard let graph = read else {
+            throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
+        }
+        if agerrors() >= Int32(AGERR.rawValue) {
+            _ = agclose(graph)
+            throw RenderError(graphvizError(default: "Graphviz could not read the DOT text"))
+        }
+        return graph
+    }
+
+    /// Runs `body` on the graph that `dot` reads as, under the Graphviz lock.
+    func withGraph<T>(_ dot: String, _ body: (GraphPointer) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let graph = try read(dot)
+        defer { _ = agclose(graph) }
+        return try body(graph)
     }
 
     /// cairo stamps each PDF with the time it was made (`/CreationDate (D:…)`), which

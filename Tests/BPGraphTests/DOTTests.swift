@@ -80,10 +80,11 @@ struct EscapingTests {
         #expect(DOTEscape.label("&amp;") == "\"&amp;amp;\"")
         #expect(DOTEscape.label("\\N \\l") == "\"\\\\N \\\\l\"")
         #expect(DOTEscape.label("two\nlines") == "\"two\\nlines\"")
-        // A trailing backslash never escapes the closing quote.
-        #expect(DOTEscape.label("a\\") == "\"a\\\\\u{200B}\"")
+        // A trailing backslash is doubled, so it never escapes the closing quote.
+        #expect(DOTEscape.label("a\\") == "\"a\\\\\"")
         #expect(DOTEscape.id("a\"b") == "\"a\\\"b\"")
-        #expect(DOTEscape.id("a\\") == "\"a\\\u{200B}\"")
+        #expect(DOTEscape.id("a\\") == "\"a\\\\\"")
+        #expect(DOTEscape.id("a\\\" [shape=box] //") == "\"a\\\\\\\" [shape=box] //\"")
     }
 
     /// Every quoted string in the DOT closes where it should: outside quotes only
@@ -97,13 +98,14 @@ struct EscapingTests {
               "output": "y" }
             """
         let dot = DOTWriter().write(try evaluateSpec(spec))
-        // Strip quoted strings the way DOT's scanner reads them.
+        // Strip quoted strings the way DOT's scanner reads them: `\"` and `\\` are
+        // pairs inside quotes, so a backslash that is itself escaped ends nothing.
         var outside = ""
         var inQuotes = false
         var chars = Array(dot.unicodeScalars)[...]
         while let c = chars.popFirst() {
             if inQuotes {
-                if c == "\\", chars.first == "\"" { chars.removeFirst() }
+                if c == "\\", chars.first == "\"" || chars.first == "\\" { chars.removeFirst() }
                 else if c == "\"" { inQuotes = false }
             } else if c == "\"" { inQuotes = true } else { outside.unicodeScalars.append(c) }
         }

@@ -4,19 +4,13 @@
 /// an HTML entity (`&amp;`) or an HTML-like label (`<b>`; bpgraph never writes `<…>`
 /// labels, so `<` is plain text).
 public enum DOTEscape {
-    /// A DOT identifier (node name): a double-quoted string with `"` escaped. DOT's
-    /// scanner keeps other backslashes as they are, and names are never read as
-    /// labels, so a name keeps its backslashes.
+    /// A DOT identifier (node name), or any attribute value that Graphviz takes as
+    /// it is (font names, colours): a double-quoted string. DOT's scanner ends a
+    /// quoted string at the first `"` not preceded by a backslash and keeps `\\` as
+    /// two backslashes, so every `\` is doubled and every `"` escaped: nothing the
+    /// text holds can end the string, and distinct texts stay distinct names.
     public static func id(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\u{0}": break
-            default: if ch.value < 0x20 || ch.value == 0x7F { out += " " } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return quoted(out)
+        quoted(escapeBackslashesAndQuotes(s, lineBreaks: false))
     }
 
     /// A label made of user text lines. Line breaks in the text become centred line
@@ -39,12 +33,12 @@ public enum DOTEscape {
         return escapeBackslashesAndQuotes(s, lineBreaks: true)
     }
 
-    /// Wraps an already escaped body in quotes. A body that ends in a backslash would
-    /// escape the closing quote (DOT's scanner reads `\"` as a quote), so a zero-width
-    /// space is put between them.
+    /// Wraps an already escaped body (from `labelBody`, or pieces of such bodies
+    /// joined by bpgraph's own `\n` / `\l`) in quotes. Every backslash in a body is
+    /// either doubled or starts one of bpgraph's escapes, so a body never ends in a
+    /// lone backslash that would escape the closing quote.
     public static func quoted(_ body: String) -> String {
-        if body.hasSuffix("\\") { return "\"" + body + "\u{200B}\"" }
-        return "\"" + body + "\""
+        "\"" + body + "\""
     }
 
     private static func escapeBackslashesAndQuotes(_ s: String, lineBreaks: Bool) -> String {

@@ -24,10 +24,10 @@ public struct DOTWriter: Sendable {
         func line(_ s: String) { out += s; out += "\n" }
         func num(_ x: Double) -> String { numbers.format(x).replacingOccurrences(of: "\u{2212}", with: "-") }
 
-        let font = DOTEscape.quoted(theme.fontName)
-        let fg = DOTEscape.quoted(Theme.graphvizColor(theme.foreground))
-        let red = DOTEscape.quoted(Theme.graphvizColor(theme.gradient))
-        let background = options.transparent ? "\"transparent\"" : DOTEscape.quoted(Theme.graphvizColor(theme.background))
+        let font = DOTEscape.id(theme.fontName)
+        let fg = DOTEscape.id(Theme.graphvizColor(theme.foreground))
+        let red = DOTEscape.id(Theme.graphvizColor(theme.gradient))
+        let background = options.transparent ? "\"transparent\"" : DOTEscape.id(Theme.graphvizColor(theme.background))
 
         line("digraph \"bpgraph\" {")
         var graphAttributes = [
@@ -36,7 +36,7 @@ public struct DOTWriter: Sendable {
             "bgcolor=\(background)",
             "fontname=\(font)",
             "fontsize=\(num(theme.titleFontSize))",
-            "fontcolor=\(DOTEscape.quoted(Theme.graphvizColor(theme.titleColor)))",
+            "fontcolor=\(DOTEscape.id(Theme.graphvizColor(theme.titleColor)))",
             "nodesep=\(num(separation(evaluated)))",
             "ranksep=0.35",
             "pad=0.2",
@@ -47,11 +47,11 @@ public struct DOTWriter: Sendable {
             graphAttributes += ["label=\(DOTEscape.label(title))", "labelloc=t", "labeljust=c"]
         }
         line("  graph [\(graphAttributes.joined(separator: ", "))]")
-        line("  node [fontname=\(font), fontsize=\(num(theme.fontSize)), fontcolor=\(fg), color=\(fg), penwidth=\(num(theme.penWidth)), shape=circle, style=filled, fillcolor=\(DOTEscape.quoted(Theme.graphvizColor(theme.nodeFill))), width=0.5, height=0.5, margin=0.04]")
+        line("  node [fontname=\(font), fontsize=\(num(theme.fontSize)), fontcolor=\(fg), color=\(fg), penwidth=\(num(theme.penWidth)), shape=circle, style=filled, fillcolor=\(DOTEscape.id(Theme.graphvizColor(theme.nodeFill))), width=0.5, height=0.5, margin=0.04]")
         line("  edge [fontname=\(font), fontsize=\(num(theme.edgeFontSize)), fontcolor=\(fg), color=\(fg), penwidth=\(num(theme.penWidth)), arrowsize=0.8, labelfontname=\(font), labelfontsize=\(num(theme.edgeFontSize)), labelfontcolor=\(red)]")
 
         // Nodes, in drawing order.
-        let leafColor = DOTEscape.quoted(Theme.graphvizColor(theme.leaf))
+        let leafColor = DOTEscape.id(Theme.graphvizColor(theme.leaf))
         for (i, node) in graph.nodes.enumerated() {
             var attributes: [String] = []
             if let op = node.op {
@@ -95,7 +95,7 @@ public struct DOTWriter: Sendable {
         }
         for (k, group) in groups.enumerated() {
             line("  subgraph \"cluster_\(k)\" {")
-            line("    graph [label=\(DOTEscape.label(group.name)), labelloc=t, labeljust=c, style=\"rounded,filled\", color=\(DOTEscape.quoted(Theme.graphvizColor(theme.groupBorder))), fillcolor=\(DOTEscape.quoted(Theme.graphvizColor(theme.groupFill))), fontcolor=\(DOTEscape.quoted(Theme.graphvizColor(theme.groupText))), fontsize=\(num(theme.edgeFontSize)), penwidth=1, margin=10]")
+            line("    graph [label=\(DOTEscape.label(group.name)), labelloc=t, labeljust=c, style=\"rounded,filled\", color=\(DOTEscape.id(Theme.graphvizColor(theme.groupBorder))), fillcolor=\(DOTEscape.id(Theme.graphvizColor(theme.groupFill))), fontcolor=\(DOTEscape.id(Theme.graphvizColor(theme.groupText))), fontsize=\(num(theme.edgeFontSize)), penwidth=1, margin=10]")
             line("    " + group.members.map { DOTEscape.id(graph.nodes[$0].id) + ";" }.joined(separator: " "))
             line("  }")
         }
