@@ -147,6 +147,20 @@ struct LayeredLayout {
             c.append(itemOfNode[e.to])
             chain[k] = c
         }
+        // A group's box spans its ranks: a rank it crosses without an item of its own
+        // gets a spacer, so the box is kept clear there too.
+        var groupRanks = [(lo: Int, hi: Int)](repeating: (Int.max, Int.min), count: groups.count)
+        for item in items.indices { if let g = items[item].group { groupRanks[g] = (min(groupRanks[g].lo, items[item].rank), max(groupRanks[g].hi, items[item].rank)) } }
+        var groupItems = [[Int]](repeating: [], count: groups.count)   // per group, per rank: its items
+        var byRank = [[Int: [Int]]](repeating: [:], count: groups.count)
+        for item in items.indices { if let g = items[item].group { byRank[g][items[item].rank, default: []].append(item) } }
+        for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
+            for r in span.lo...span.hi where byRank[g][r] == nil {
+                byRank[g][r] = [items.count]
+                items.append(Item(node: nil, edge: nil, rank: r, extent: 0, group: g, weight: 0.5))
+            }
+            groupItems[g] = byRank[g].values.flatMap { $0 }
+        }
         // Neighbours of each item in the rank before and after, with the argument
         // place of the edge into the later one.
         var before = [[(item: Int, argument: Int)]](repeating: [], count: items.count)
@@ -158,6 +172,15 @@ struct LayeredLayout {
                 after[c[i - 1]].append((c[i], place))
             }
         }
+        // Spacers follow their group's items in the neighbouring ranks.
+        for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
+            for r in span.lo...span.hi {
+                for item in byRank[g][r]! where items[item].node == nil && items[item].edge == nil {
+                    if r > span.lo { for o in byRank[g][r - 1]! { before[item].append((o, 0)); after[o].append((item, 0)) } }
+                    if r < span.hi { for o in byRank[g][r + 1]! { after[item].append((o, 0)); before[o].append((item, 0)) } }
+                }
+            }
+        }
 
         // 3. Order: a walk back from the sinks, inputs in argument order.
         var order = [[Int]](repeating: [], count: maxRank + 1)
@@ -165,26 +188,41 @@ struct LayeredLayout {
         func put(_ item: Int) {
             if !placed[item] { placed[item] = true; order[items[item].rank].append(item) }
         }
-        var stack: [Int] = []
+        // (Depth first by hand: a node, then for each input in argument order the edge's
+        // virtual items, nearest first, and the input's own inputs, before the next one.)
+        var stack: [(node: Int, next: Int)] = []
         let sinks = (0..<n).filter { outEdges[$0].isEmpty }
         for s in sinks.reversed() + topo.reversed() {
             guard !placed[itemOfNode[s]] else { continue }
-            stack.append(s)
-            while let v = stack.popLast() {
-                guard !placed[itemOfNode[v]] else { continue }
-                put(itemOfNode[v])
-                // Depth first, the first argument first: push in reverse.
-                for k in inEdges[v].reversed() { stack.append(edges[k].from) }
-                // The virtual items of the edges into v, first argument first, before
-                // their tails' subtrees (so they sit in line with them).
-                for k in inEdges[v] { for item in chain[k].dropFirst().dropLast().reversed() { put(item) } }
+            put(itemOfNode[s])
+            stack.append((s, 0))
+            while let top = stack.last {
+                guard top.next < inEdges[top.node].count else { stack.removeLast(); continue }
+                stack[stack.count - 1].next += 1
+                let k = inEdges[top.node][top.next]
+                for item in chain[k].dropFirst().dropLast().reversed() { put(item) }
+                let tail = edges[k].from
+                if !placed[itemOfNode[tail]] {
+                    put(itemOfNode[tail])
+                    stack.append((tail, 0))
+                }
             }
         }
         for i in items.indices { put(i) }
         var position = [Double](repeating: 0, count: items.count)
         func number() { for r in order.indices { for (i, item) in order[r].enumerated() { position[item] = Double(i) } } }
+        // Groups keep one order among themselves in every rank (else their boxes could
+        // not all be kept apart): the order they have on average after the walk.
+        var groupRank = [Double](repeating: 0, count: groups.count)
+        func rankGroups() {
+            var sum = [Double](repeating: 0, count: groups.count), count = sum
+            for row in order where !row.isEmpty {
+                for (i, item) in row.enumerated() { if let g = items[item].group { sum[g] += Double(i) / Double(row.count); count[g] += 1 } }
+            }
+            groupRank = groups.indices.map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
+        }
         func keepGroupsTogether(_ r: Int) {
-            // A group's items move to where its first one is, keeping their order.
+            // A group's items move to where its first one is, keeping their order…
             var firstOfGroup: [Int: Double] = [:]
             for item in order[r] { if let g = items[item].group, firstOfGroup[g] == nil { firstOfGroup[g] = position[item] } }
             guard !firstOfGroup.isEmpty else { return }
@@ -193,8 +231,20 @@ struct LayeredLayout {
                 let kb = items[b].group.map { firstOfGroup[$0]! } ?? position[b]
                 return (ka, position[a]) < (kb, position[b])
             }
+            guard firstOfGroup.count > 1 else { return }
+            // …and the groups' blocks take their slots in the groups' own order.
+            var units: [[Int]] = []
+            for item in order[r] {
+                if let g = items[item].group, let last = units.last?.last, items[last].group == g { units[units.count - 1].append(item) }
+                else { units.append([item]) }
+            }
+            let slots = units.indices.filter { items[units[$0][0]].group != nil }
+            let blocks = slots.map { units[$0] }.sorted { (groupRank[items[$0[0]].group!], items[$0[0]].group!) < (groupRank[items[$1[0]].group!], items[$1[0]].group!) }
+            for (slot, block) in zip(slots, blocks) { units[slot] = block }
+            order[r] = units.flatMap { $0 }
         }
         number()
+        rankGroups()
         for r in order.indices { keepGroupsTogether(r) }
         number()
 
@@ -246,14 +296,54 @@ struct LayeredLayout {
             }
             order = best.order
             number()
+            // Transpose: swap neighbours while that lowers crossings and inversions (a
+            // constant that is a node's first input moves above the other input when the
+            // walk put it below).
+            if items.count <= 400 {
+                var current = cost()
+                var improved = true, rounds = 0
+                while improved && rounds < 6 {
+                    improved = false; rounds += 1
+                    for r in order.indices where order[r].count > 1 {
+                        for i in 0..<(order[r].count - 1) {
+                            let a = order[r][i], b = order[r][i + 1]
+                            // Never split a group, nor move one group past another.
+                            if items[a].group != items[b].group, items[a].group != nil || items[b].group != nil { continue }
+                            order[r].swapAt(i, i + 1); position[a] = Double(i + 1); position[b] = Double(i)
+                            let c = cost()
+                            if c < current { current = c; improved = true }
+                            else { order[r].swapAt(i, i + 1); position[a] = Double(i); position[b] = Double(i + 1) }
+                        }
+                    }
+                }
+            }
         }
 
         // 4. v: pulled towards neighbours, projected onto the order.
         let gap = 10.0 * spread
         var v = [Double](repeating: 0, count: items.count)
+        func half(_ item: Int) -> Double { items[item].node.map { across(nodes[$0]) / 2 } ?? 2 }
+        let margin = 10.0
+        // Where each group's box starts and ends across, from the items' current places.
+        var groupTop = [Double](repeating: 0, count: groups.count), groupBottom = groupTop
+        func measureGroups() {
+            for g in groups.indices {
+                var lo = Double.infinity, hi = -Double.infinity
+                for item in groupItems[g] { lo = min(lo, v[item] - half(item)); hi = max(hi, v[item] + half(item)) }
+                groupTop[g] = lo - margin - (frame == .leftToRight ? groups[g].labelHeight + 4 : 0)
+                groupBottom[g] = hi + margin
+            }
+        }
         func separation(_ a: Int, _ b: Int) -> Double {
             let pad = (items[a].node == nil && items[b].node == nil) ? 4 * spread : gap
-            return (items[a].extent + items[b].extent) / 2 * spread + pad
+            var s = (items[a].extent + items[b].extent) / 2 * spread + pad
+            let ga = items[a].group, gb = items[b].group
+            if ga != gb {
+                // Room for the borders between (and the title of a group that starts below).
+                let title = gb.map { frame == .leftToRight ? groups[$0].labelHeight + 4 : 0 } ?? 0
+                s = max(s, half(a) + half(b) + (ga == nil || gb == nil ? margin : 2 * margin) + 8 + title)
+            }
+            return s
         }
         for r in order.indices {
             var at = 0.0
@@ -262,12 +352,14 @@ struct LayeredLayout {
                 v[item] = at
             }
         }
-        func project(_ r: Int, targets: [Double], weights: [Double]) {
-            let row = order[r]
+        // Least squares under the order: minimise Σ weight·(v − target)² with each item at
+        // least its separation after the one before (pool adjacent violators), then keep
+        // the row between `lower` and `upper` (clipping an isotonic solution to bounds
+        // keeps it optimal).
+        func project(_ row: [Int], targets: [Double], weights: [Double], lower: Double? = nil, upper: Double? = nil) {
             guard !row.isEmpty else { return }
             var offset = [Double](repeating: 0, count: row.count)
             for i in 1..<max(row.count, 1) { offset[i] = offset[i - 1] + separation(row[i - 1], row[i]) }
-            // Pool adjacent violators on targets − offsets.
             var blocks: [(weight: Double, sum: Double, count: Int)] = []
             for i in row.indices {
                 blocks.append((weights[i], weights[i] * (targets[i] - offset[i]), 1))
@@ -283,21 +375,82 @@ struct LayeredLayout {
                 let z = b.sum / b.weight
                 for _ in 0..<b.count { v[row[i]] = z + offset[i]; i += 1 }
             }
-        }
-        for pass in 0..<16 {
-            let useBefore = pass % 2 == 0 || pass >= 14, useAfter = pass % 2 == 1 || pass >= 14
-            let ranks = pass % 2 == 0 ? Array(order.indices) : Array(order.indices.reversed())
-            for r in ranks {
-                var targets: [Double] = [], weights: [Double] = []
-                for item in order[r] {
-                    var sum = 0.0, count = 0.0
-                    if useBefore { for (o, _) in before[item] { sum += v[o]; count += 1 } }
-                    if useAfter { for (o, _) in after[item] { sum += v[o]; count += 1 } }
-                    targets.append(count > 0 ? sum / count : v[item])
-                    weights.append(items[item].weight * max(count, 0.5))
-                }
-                project(r, targets: targets, weights: weights)
+            if let lower {
+                v[row[0]] = max(v[row[0]], lower + half(row[0]))
+                for i in 1..<max(row.count, 1) { v[row[i]] = max(v[row[i]], v[row[i - 1]] + offset[i] - offset[i - 1]) }
             }
+            if let upper {
+                v[row[row.count - 1]] = min(v[row[row.count - 1]], upper - half(row[row.count - 1]))
+                for i in stride(from: row.count - 2, through: 0, by: -1) { v[row[i]] = min(v[row[i]], v[row[i + 1]] - (offset[i + 1] - offset[i])) }
+            }
+        }
+        // A segment between two virtual items of one long edge pulls harder, so long
+        // edges run straight.
+        func segmentWeight(_ a: Int, _ b: Int) -> Double { items[a].node == nil && items[b].node == nil ? 4 : (items[a].node == nil || items[b].node == nil ? 2 : 1) }
+        func target(_ item: Int) -> (Double, Double) {
+            var sum = 0.0, count = 0.0
+            for (o, _) in before[item] { let w = segmentWeight(item, o); sum += w * v[o]; count += w }
+            for (o, _) in after[item] { let w = segmentWeight(item, o); sum += w * v[o]; count += w }
+            return (count > 0 ? sum / count : v[item], max(count, 0.01))
+        }
+        // Block coordinate descent on Σ weight·(v(a) − v(b))² over the edges' segments,
+        // one rank at a time, each solved exactly under its order and separations: it
+        // converges to the straightest drawing the order allows. With groups, a second
+        // round keeps the groups' items where they are and solves for the rest, each run
+        // of it between two boxes kept outside both (`lower`, `upper`).
+        let passes = items.count <= 3000 ? 40 : 8
+        func relax(groupsFixed: Bool) {
+            for pass in 0..<passes {
+                var change = 0.0
+                let ranks = pass % 2 == 0 ? Array(order.indices) : Array(order.indices.reversed())
+                for r in ranks {
+                    let old = order[r].map { v[$0] }
+                    if !groupsFixed {
+                        let t = order[r].map(target)
+                        project(order[r], targets: t.map(\.0), weights: t.map(\.1))
+                    } else {
+                        var i = 0
+                        let row = order[r]
+                        while i < row.count {
+                            guard items[row[i]].group == nil else { i += 1; continue }
+                            var j = i
+                            while j < row.count, items[row[j]].group == nil { j += 1 }
+                            let run = Array(row[i..<j])
+                            let lower = i > 0 ? items[row[i - 1]].group.map { groupBottom[$0] + 8 } : nil
+                            let upper = j < row.count ? items[row[j]].group.map { groupTop[$0] - 8 } : nil
+                            let t = run.map(target)
+                            project(run, targets: t.map(\.0), weights: t.map(\.1), lower: lower, upper: upper)
+                            i = j
+                        }
+                    }
+                    for (i, item) in order[r].enumerated() { change = max(change, abs(v[item] - old[i])) }
+                }
+                if change < 0.25 { break }
+            }
+        }
+        relax(groupsFixed: false)
+
+        // Groups that share ranks: each box below the ones before it in the groups' order,
+        // moving it (and what follows it in its ranks) down as a whole.
+        if groups.count > 1 {
+            measureGroups()
+            let sorted = groups.indices.sorted { (groupRank[$0], $0) < (groupRank[$1], $1) }
+            for (i, g2) in sorted.enumerated() where groupRanks[g2].lo <= groupRanks[g2].hi {
+                var need = 0.0
+                for g1 in sorted[..<i] where groupRanks[g1].lo <= groupRanks[g2].hi && groupRanks[g2].lo <= groupRanks[g1].hi {
+                    need = max(need, groupBottom[g1] + 8 - groupTop[g2])
+                }
+                guard need > 0 else { continue }
+                for r in groupRanks[g2].lo...groupRanks[g2].hi {
+                    guard let first = order[r].firstIndex(where: { items[$0].group == g2 }) else { continue }
+                    for item in order[r][first...] { v[item] += need }
+                }
+                measureGroups()
+            }
+        }
+        if !groups.isEmpty {
+            measureGroups()
+            relax(groupsFixed: true)
         }
 
         // 5. u: each gap as wide as what sits in it.
@@ -309,10 +462,6 @@ struct LayeredLayout {
             let g = rank[e.from] + (span - 1) / 2
             if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 26) }
         }
-        // Top to bottom, a group's title sits above it, in the gap before its first rank.
-        var groupRanks = [(lo: Int, hi: Int)](repeating: (Int.max, Int.min), count: groups.count)
-        for item in items.indices { if let g = items[item].group { groupRanks[g] = (min(groupRanks[g].lo, items[item].rank), max(groupRanks[g].hi, items[item].rank)) } }
-        let margin = 10.0
         if frame == .topToBottom {
             for (g, span) in groupRanks.enumerated() where span.lo > 0 && span.lo <= maxRank {
                 room[span.lo - 1] += groups[g].labelHeight + 4
@@ -320,7 +469,14 @@ struct LayeredLayout {
         }
         // Groups that end and start in neighbouring ranks need room for both borders.
         for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
-            if span.hi < maxRank { room[span.hi] = max(room[span.hi], 2 * margin + 16 + (frame == .topToBottom ? groups[g].labelHeight : 0)) }
+            if span.hi < maxRank { room[span.hi] = max(room[span.hi], 2 * margin + 16) }
+            if span.lo > 0, span.lo <= maxRank { room[span.lo - 1] = max(room[span.lo - 1], 2 * margin + 16 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0)) }
+        }
+        // Steep edges (a fan-out) need a wider gap: their labels sit where the edges
+        // have spread apart, towards the heads.
+        for (k, e) in edges.enumerated() where e.labelWidth > 0 && rank[e.to] - rank[e.from] == 1 {
+            let dv = abs(v[chain[k][1]] - v[chain[k][0]])
+            room[rank[e.from]] = max(room[rank[e.from]], min(0.45 * dv, 160) * spread)
         }
         var u = [Double](repeating: 0, count: maxRank + 1)
         for r in 0..<maxRank { u[r + 1] = u[r] + rankAlong[r] / 2 + rankAlong[r + 1] / 2 + room[r] }
@@ -348,32 +504,6 @@ struct LayeredLayout {
             }
             return box
         }
-        // (In this frame a box's x is u and its y is v.)
-        for _ in 0..<3 {
-            var moved = false
-            for g in groups.indices {
-                guard let box = groupBox(g) else { continue }
-                let center = (box.minY + box.maxY) / 2
-                for r in order.indices where u[r] >= box.minX && u[r] <= box.maxX {
-                    let row = order[r]
-                    let members = row.indices.filter { items[row[$0]].group == g }
-                    for (i, item) in row.enumerated() where items[item].group != g {
-                        let above = members.first.map { i < $0 } ?? (v[item] < center)
-                        let half = items[item].node.map { across(nodes[$0]) / 2 } ?? 2
-                        if above, v[item] + half + 6 > box.minY {
-                            let shift = v[item] + half + 6 - box.minY
-                            for j in 0...i where items[row[j]].group != g || j == i { v[row[j]] -= shift }
-                            moved = true
-                        } else if !above, v[item] - half - 6 < box.maxY {
-                            let shift = box.maxY - (v[item] - half - 6)
-                            for j in i..<row.count where items[row[j]].group != g || j == i { v[row[j]] += shift }
-                            moved = true
-                        }
-                    }
-                }
-            }
-            if !moved { break }
-        }
         for g in groups.indices { boxes[g] = groupBox(g) ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0) }
 
         // 6. Routes.
@@ -395,8 +525,9 @@ struct LayeredLayout {
         for (k, e) in edges.enumerated() { siblings[e.from * n + e.to, default: []].append(k) }
         var routes = [[Point]](repeating: [], count: edges.count)
         var anchors = [Point](repeating: Point(0, 0), count: edges.count)
-        for (k, e) in edges.enumerated() {
-            let a = centers[e.from], b = centers[e.to]
+        func makeRoute(_ k: Int, to b: Point) -> [Point] {
+            let e = edges[k]
+            let a = centers[e.from]
             let twins = siblings[e.from * n + e.to]!
             let twin = Double(twins.firstIndex(of: k)!) - Double(twins.count - 1) / 2
             func arc(_ bulge: Double) -> [Point] {
@@ -405,42 +536,59 @@ struct LayeredLayout {
                 let c = Point((a.x + b.x) / 2, (a.y + b.y) / 2) + normal * bulge
                 return [a, a + (c - a) * (2.0 / 3), b + (c - b) * (2.0 / 3), b]
             }
-            var route: [Point]?
-            if twins.count == 1 {
-                let straight = [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b]
-                if clear([a, b], e) { route = straight }
-                if route == nil {
-                    // Bulge towards where the virtual items are.
-                    let mid = chain[k].dropFirst().dropLast().map { v[$0] }
-                    let lineV = (a.y + b.y) / 2
-                    let side: Double = mid.isEmpty ? 1 : ((mid.reduce(0, +) / Double(mid.count)) >= lineV ? 1 : -1)
-                    for step in [12.0, 24, 36, 48, 64, 80, 100, 130] {
-                        for s in [side, -side] {
-                            let candidate = arc(s * step * 2)
-                            if clear(sampleBezier(candidate, steps: 16), e) { route = candidate; break }
-                        }
-                        if route != nil { break }
-                    }
+            guard twins.count == 1 else { return arc(twin * 2 * 22) }
+            if clear([a, b], e) { return [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b] }
+            // Bulge towards where the virtual items are.
+            let mid = chain[k].dropFirst().dropLast().map { v[$0] }
+            let lineV = (a.y + b.y) / 2
+            let side: Double = mid.isEmpty ? 1 : ((mid.reduce(0, +) / Double(mid.count)) >= lineV ? 1 : -1)
+            for step in [12.0, 24, 36, 48, 64, 80, 100, 130] {
+                for s in [side, -side] {
+                    let candidate = arc(s * step * 2)
+                    if clear(sampleBezier(candidate, steps: 16), e) { return candidate }
                 }
-                if route == nil {
-                    // A smooth curve through the virtual items (Catmull–Rom).
-                    let pts = [a] + chain[k].dropFirst().dropLast().map { Point(u[items[$0].rank], v[$0]) } + [b]
-                    var controls = [pts[0]]
-                    for i in 0..<(pts.count - 1) {
-                        let p0 = pts[max(i - 1, 0)], p1 = pts[i], p2 = pts[i + 1], p3 = pts[min(i + 2, pts.count - 1)]
-                        controls += [p1 + (p2 - p0) * (1.0 / 6), p2 - (p3 - p1) * (1.0 / 6), p2]
-                    }
-                    route = controls
-                }
-            } else {
-                route = arc(twin * 2 * 22)
             }
-            routes[k] = route!
+            // A smooth curve through the virtual items (Catmull–Rom).
+            let pts = [a] + chain[k].dropFirst().dropLast().map { Point(u[items[$0].rank], v[$0]) } + [b]
+            var controls = [pts[0]]
+            for i in 0..<(pts.count - 1) {
+                let p0 = pts[max(i - 1, 0)], p1 = pts[i], p2 = pts[i + 1], p3 = pts[min(i + 2, pts.count - 1)]
+                controls += [p1 + (p2 - p0) * (1.0 / 6), p2 - (p3 - p1) * (1.0 / 6), p2]
+            }
+            return controls
+        }
+        for k in edges.indices { routes[k] = makeRoute(k, to: centers[edges[k].to]) }
+
+        // A node's inputs arrive in argument order: where the straight lines would not,
+        // they are aimed at ports on the node's near side, handed out in that order.
+        for h in 0..<n where inEdges[h].count > 1 {
+            let c = centers[h]
+            let halfAlong = along(nodes[h]) / 2, halfAcross = across(nodes[h]) / 2
+            func arrival(_ route: [Point]) -> Double {
+                let from = route[route.count - 2], d = from - c, len = max(d.length, 1e-9)
+                return c.y + d.y / len * (halfAcross + 8)
+            }
+            let ks = inEdges[h]
+            let natural = ks.map { arrival(routes[$0]) }
+            guard zip(natural, natural.dropFirst()).contains(where: { $1 < $0 - 0.5 }) else { continue }
+            var ports = natural.sorted()
+            let least = min(0.5 * halfAcross, 1.4 * halfAcross / Double(ports.count - 1))
+            for i in 1..<ports.count { ports[i] = max(ports[i], ports[i - 1] + least) }
+            let shift = ((ports.first! + ports.last!) / 2) - c.y
+            for (i, k) in ks.enumerated() {
+                let dv = max(-0.7 * halfAcross, min(0.7 * halfAcross, (ports[i] - shift - c.y) * halfAcross / (halfAcross + 8)))
+                let du = -0.5 * halfAlong * (1 - (dv / max(halfAcross, 1e-9)) * (dv / max(halfAcross, 1e-9))).squareRoot()
+                routes[k] = makeRoute(k, to: Point(c.x + du, c.y + dv))
+            }
+        }
+
+        for (k, e) in edges.enumerated() {
+            let a = centers[e.from], b = centers[e.to]
             // Labels best sit in the middle of the gap the edge was given room in.
             let span = rank[e.to] - rank[e.from]
             let g = rank[e.from] + (span - 1) / 2
             let target = g < maxRank ? (u[g] + rankAlong[g] / 2 + u[g + 1] - rankAlong[g + 1] / 2) / 2 : (a.x + b.x) / 2
-            let poly = sampleBezier(route!, steps: 16)
+            let poly = sampleBezier(routes[k], steps: 16)
             anchors[k] = poly.min { abs($0.x - target) < abs($1.x - target) } ?? a
         }
 
