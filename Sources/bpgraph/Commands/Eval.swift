@@ -24,7 +24,14 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let evaluated: EvaluatedGraph
         do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
-        Terminal.write(json ? EvalJSON.encode(evaluated) : EvalTable.render(evaluated))
+        if json {
+            // Streamed: a graph of 10 million values is never held as one string.
+            var out = StandardOutput()
+            EvalJSON.encode(evaluated, to: &out)
+            try out.finish()
+        } else {
+            try Terminal.write(EvalTable.render(evaluated))
+        }
     }
 }
 

@@ -50,7 +50,7 @@ final class BatchProgress: @unchecked Sendable {
         case .failed(let lines):
             counts.failed += 1
             if barVisible { text += "\r\u{1B}[K"; barVisible = false }
-            text += lines.map { $0 + "\n" }.joined()
+            text += Terminal.errorText(lines)
         }
         let done = counts.rendered + counts.skipped + counts.failed
         let now = Self.now()
@@ -59,7 +59,7 @@ final class BatchProgress: @unchecked Sendable {
             barVisible = true
             lastDraw = now
         }
-        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+        if !text.isEmpty { Terminal.writeError(text) }
     }
 
     private func bar(done: Int, elapsed: Double) -> String {
@@ -79,7 +79,7 @@ final class BatchProgress: @unchecked Sendable {
         var text = barVisible ? "\r\u{1B}[K" : ""
         barVisible = false
         if !quiet { text += Self.summary(counts, seconds: Self.now() - start) + "\n" }
-        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+        if !text.isEmpty { Terminal.writeError(text) }
     }
 
     /// `14 specs: 12 rendered, 1 skipped (unchanged), 1 failed in 0.84 s`
