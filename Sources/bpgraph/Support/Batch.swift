@@ -136,6 +136,10 @@ final class BatchRunner: @unchecked Sendable {
     /// Renders every job into `directory` (the batch's output folder, holding the
     /// manifest). Returns the counts; errors have been printed.
     func run(_ jobs: [BatchJob], directory: String) -> BatchProgress.Counts {
+        // Temporaries of a batch that was killed mid-write, in every folder this one writes to.
+        for folder in Set(jobs.map { ($0.output as NSString).deletingLastPathComponent }) {
+            AtomicFile.removeDeadTemporaries(in: folder)
+        }
         var cache = BatchCache(directory: directory)
         let progress = BatchProgress(total: jobs.count, showBar: !settings.quiet && jobs.count > 1 && BatchProgress.stderrIsTerminal)
         let frozenCache = cache
@@ -179,7 +183,7 @@ final class BatchRunner: @unchecked Sendable {
             }
         }
         do { try cache.save() } catch {
-            progress.finished(.failed(Failure(error).lines.map { $0 + " (the cache of unchanged outputs was not saved)" }))
+            progress.finished(.problem(Failure(error).lines.map { $0 + " (the cache of unchanged outputs was not saved)" }))
         }
         let counts = progress.current
         progress.close(quiet: settings.quiet)
