@@ -46,7 +46,7 @@ enum EvalTable {
         }
         let widths = (0..<4).map { c in rows.map { $0[c].count }.max()! }
         return rows.map { row in
-            row.enumerated().map { c, cell in c == 3 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+            row.enumerated().map { c, cell in c == 3 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count) }
                 .joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }
