@@ -18,6 +18,7 @@ enum BPGraphVersion {
 @main
 enum Main {
     static func main() {
+        Terminal.prepare()
         do {
             var command = try BPGraphCommand.parseAsRoot()
             try command.run()
@@ -29,9 +30,11 @@ enum Main {
         } catch {
             let code = BPGraphCommand.exitCode(for: error)
             if code == .success { BPGraphCommand.exit(withError: error) }
-            // Usage errors: ArgumentParser's message, exit code 2.
-            Terminal.printErrors([BPGraphCommand.fullMessage(for: error)])
+            // Usage errors: ArgumentParser's message (several lines: the error and the usage), exit code 2.
+            Terminal.writeError(BPGraphCommand.fullMessage(for: error) + "\n")
             exit(2)
         }
+        // A summary or progress line that could not be written to stderr is a failed write too.
+        exit(Terminal.stderrFailed ? 1 : 0)
     }
 }

@@ -158,13 +158,44 @@ struct MarkdownTests {
         #expect(try rewrite(replaced, replace: true) == replaced)
     }
 
-    @Test("a spec containing --> cannot be hidden in a comment: it keeps its fence, with a message")
-    func replaceRefused() throws {
-        let text = "```bpgraph\n{ \"title\": \"a --> b\", \"expr\": \"y = exp(x)\", \"values\": { \"x\": 1 } }\n```\n"
-        let p = try post(text)
-        let (bytes, problems) = p.rewritten(figures: figures(p), replace: true)
-        #expect(problems.map(\.description) == ["post.md:1: cannot replace the block: its spec contains \"-->\", which would end the HTML comment that keeps it; the image was added after the block instead"])
-        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(text + "![fig 0]("))
+    @Test("--replace encodes the hidden spec: nothing in it can close the comment (an HTML5 parser agrees), and reruns decode it byte for byte")
+    func replaceCannotBreakOut() throws {
+        var documents: [(title: String, json: String, text: String)] = []
+        let hostile = ["--!><img src=x onerror=alert(1)>", "a --> b", "--", "a--->b", "-", "x-", "&#45;&amp;&lt;", "> lead", "<!-- nested", "--!", "---"]
+        for title in hostile {
+            let json = "{ \"title\": \(EvalJSON.string(title)), \"expr\": \"y = exp(x)\", \"values\": { \"x\": 1 } }"
+            // The title in the spec, and the same text in the fence's info string.
+            let text = "Intro\n\n```bpgraph \(title)\n\(json)\n```\nEnd\n"
+            let p = try post(text)
+            let (bytes, problems) = p.rewritten(figures: figures(p), replace: true)
+            #expect(problems.isEmpty)
+            let replaced = String(decoding: bytes, as: UTF8.self)
+            #expect(!replaced.contains("```"), "the block was hidden: \(title)")
+            // A rerun reads the same spec and info back, and changes nothing.
+            let again = try post(replaced)
+            #expect(again.blocks.count == 1)
+            #expect(again.blocks.first?.content == p.blocks[0].content, "\(title)")
+            #expect(again.blocks.first?.info == p.blocks[0].info, "\(title)")
+            #expect(try rewrite(replaced, replace: true) == replaced)
+            documents.append((title, json, replaced))
+        }
+        // What a browser sees: the comment, then only text (the image line is Markdown).
+        if let parsed = try HTML5.parse(documents.map(\.text)) {
+            for (document, result) in zip(documents, parsed) {
+                #expect(result.elements.isEmpty, "live HTML from \(document.title): \(result.elements)")
+                #expect(result.comments.count == 1, "\(document.title)")
+                #expect(result.comments.first.map(HTMLCommentText.decode) == " bpgraph \(document.title)\n\(document.json)\n", "\(document.title)")
+            }
+        }
+        // The encoding is its own inverse on any text, and never leaves "--".
+        var rng = SplitMix64(seed: 12)
+        let pieces = ["-", "--", "&", "&#45;", "&amp;", ">", "!", "a", "<!--", "-->"]
+        for _ in 0..<2000 {
+            let text = (0..<Int(rng.next() % 8)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let encoded = HTMLCommentText.encode(text)
+            #expect(!encoded.contains("--"))
+            #expect(HTMLCommentText.decode(encoded) == text)
+        }
     }
 
     @Test("block specs: expression with value lines, YAML, JSON — the same graph as the node list")
@@ -240,5 +271,54 @@ struct MarkdownTests {
     @Test("bytes that are not UTF-8 are refused with the post's name")
     func notUTF8() {
         #expect(throws: SpecError.self) { try MarkdownPost([0x66, 0xFF, 0x0A], file: "p.md") }
+    }
+}
+
+/// Parses documents with html5lib (the HTML5 parsing algorithm that browsers follow),
+/// through python3. Nil, and the checks skipped, only when python3 or html5lib is not
+/// installed (`scripts/setup` installs it).
+enum HTML5 {
+    struct Parsed: Decodable {
+        /// Elements inside <body> (html5lib adds html, head and body).
+        var elements: [String]
+        var comments: [String]
+    }
+
+    static let script = """
+        import sys, json
+        try:
+            import html5lib
+        except ImportError:
+            print("missing"); sys.exit(0)
+        results = []
+        for text in json.load(sys.stdin):
+            doc = html5lib.parse(text, treebuilder="dom")
+            elements, comments = [], []
+            def walk(n):
+                for c in n.childNodes:
+                    if c.nodeType == c.COMMENT_NODE: comments.append(c.data)
+                    elif c.nodeType == c.ELEMENT_NODE:
+                        if c.tagName not in ("html", "head", "body"): elements.append(c.tagName)
+                        walk(c)
+            walk(doc)
+            results.append({"elements": elements, "comments": comments})
+        print(json.dumps(results))
+        """
+
+    static func parse(_ documents: [String]) throws -> [Parsed]? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        input.fileHandleForWriting.write(try JSONEncoder().encode(documents))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 || String(decoding: data, as: UTF8.self).hasPrefix("missing") { return nil }
+        return try JSONDecoder().decode([Parsed].self, from: data)
     }
 }

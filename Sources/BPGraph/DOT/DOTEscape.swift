@@ -21,15 +21,33 @@ public enum DOTEscape {
 
     /// The escaped body of a label (without the surrounding quotes), so that several
     /// pieces can be joined with Graphviz line breaks (`\n`, `\l`).
+    ///
+    /// Unicode's line and paragraph separators (and NEL) break the line like a newline.
+    /// A line made only of invisible format characters (zero-width spaces and joiners,
+    /// bidirectional marks, a soft hyphen) is left empty: Graphviz's Pango plugin makes
+    /// no layout for text of no width and Pango prints a raw `Pango-CRITICAL` warning.
     public static func labelBody(_ text: String) -> String {
         var s = ""
+        var line = String.UnicodeScalarView()
+        var lineVisible = false
+        func endLine() {
+            if lineVisible { s.unicodeScalars += line }
+            line = String.UnicodeScalarView()
+            lineVisible = false
+        }
         for ch in text.unicodeScalars {
             switch ch {
             // `&` would start an entity that Graphviz decodes in every label.
-            case "&": s += "&amp;"
-            default: s.unicodeScalars.append(ch)
+            case "&": line += "&amp;".unicodeScalars; lineVisible = true
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                endLine()
+                s.unicodeScalars.append(ch == "\r" ? "\r" : "\n")
+            default:
+                line.append(ch)
+                if ch.properties.generalCategory != .format { lineVisible = true }
             }
         }
+        endLine()
         return escapeBackslashesAndQuotes(s, lineBreaks: true)
     }
 

@@ -30,15 +30,34 @@ public struct GradientCheck: Sendable {
     /// Work (evaluations × cone size, roughly) above which inputs are checked together.
     static let budget = 2e8
 
-    /// Σ seed ⊙ output, and the size of its rounding error.
-    static func objective(_ graph: Graph, _ values: [Tensor]) -> (value: Double, noise: Double) {
+    /// Σ seed ⊙ output, and the size of its rounding error: each sum of n terms may be
+    /// off by about n roundings of its magnitude, so the allowance grows with the terms
+    /// summed on the way to the output (`summedTerms`) and in the objective itself.
+    static func objective(_ graph: Graph, _ values: [Tensor], summedTerms: Double) -> (value: Double, noise: Double) {
         let y = values[graph.output]
         var total = 0.0, magnitude = 0.0
         for i in 0..<y.count {
             total += graph.seed.data[i] * y.data[i]
             magnitude += abs(graph.seed.data[i] * y.data[i])
         }
-        return (total, magnitude * Double.ulpOfOne * 8)
+        return (total, magnitude * Double.ulpOfOne * (8 + summedTerms + Double(y.count)))
+    }
+
+    /// The longest chain of summed terms from any input to the output: along each path, a
+    /// node adds the number of terms it sums per output element (a sum over n elements n,
+    /// a matrix product its inner dimension, an elementwise op one).
+    static func summedTerms(_ graph: Graph) -> Double {
+        var terms = [Double](repeating: 0, count: graph.nodes.count)
+        for index in graph.order {
+            let node = graph.nodes[index]
+            guard let op = node.op else { continue }
+            let inputShapes = node.inputs.map { graph.nodes[$0].shape }
+            let outputs = Double(max(1, node.shape.reduce(1, *)))
+            let inputs = inputShapes.reduce(0.0) { $0 + Double($1.reduce(1, *)) }
+            let work = op.work?(inputShapes, node.shape) ?? 0
+            terms[index] = (node.inputs.map { terms[$0] }.max() ?? 0) + max(1, inputs / outputs, work / outputs)
+        }
+        return terms[graph.output]
     }
 
     /// The objective is Σ seed ⊙ output, whose gradient backpropagation computes.
@@ -53,6 +72,7 @@ public struct GradientCheck: Sendable {
         for (k, n) in graph.order.enumerated() { position[n] = k }
         var values = evaluated.values
         var rng = SplitMix64(seed: 0x5EED)
+        let summedTerms = Self.summedTerms(graph)
         let inputs = graph.nodes.indices.filter { if case .input = graph.nodes[$0].kind { return evaluated.gradients[$0] != nil } else { return false } }
         skipped = graph.nodes.indices.filter { if case .input = graph.nodes[$0].kind { return evaluated.gradients[$0] == nil } else { return false } }
             .map { graph.nodes[$0].id }
@@ -86,7 +106,7 @@ public struct GradientCheck: Sendable {
                         values[index] = x
                     }
                     try EvaluatedGraph.forward(graph, order: all, values: &values)
-                    return Self.objective(graph, values)
+                    return Self.objective(graph, values, summedTerms: summedTerms)
                 }
                 // Each input moves by h·scale·v: the directional derivative needs the same scale.
                 var a = 0.0
@@ -122,7 +142,7 @@ public struct GradientCheck: Sendable {
             func objective(_ perturbed: Tensor) throws -> (value: Double, noise: Double) {
                 values[index] = perturbed
                 try EvaluatedGraph.forward(graph, order: cone, values: &values)
-                return Self.objective(graph, values)
+                return Self.objective(graph, values, summedTerms: summedTerms)
             }
             func compare(_ a: Double, along direction: [Double], step h: Double) throws -> Double {
                 var plus = x, minus = x

@@ -152,15 +152,26 @@ extension Graph {
         let order = Self.topologicalOrder(nodes, problems: &problems, broken: &broken)
 
         // 5. Shapes, in evaluation order; a node whose inputs failed is skipped, not re-reported.
+        // The work of evaluating is estimated on the way, before any of it is done.
+        var work = 0.0
+        var tooCostly = false
         for index in order where nodes[index].op != nil {
             if nodes[index].inputs.contains(where: { broken[$0] }) { broken[index] = true; continue }
             if broken[index] { continue }
             let node = nodes[index]
             let op = node.op!
             do {
-                let shape = try op.shape(node.inputs.map { nodes[$0].shape }, node.attributes)
+                let inputShapes = node.inputs.map { nodes[$0].shape }
+                let shape = try op.shape(inputShapes, node.attributes)
                 try Self.checkSize(shape)
                 nodes[index].shape = shape
+                let cost = op.work?(inputShapes, shape) ?? Double(shape.reduce(1, *))
+                work += cost
+                if work > Self.maximumWork && !tooCostly {
+                    tooCostly = true
+                    let what = op.work == nil ? "" : " " + inputShapes.map(describeShape).joined(separator: " · ") + " takes \(formatPlain(cost)) multiply-adds;"
+                    problems.add(node.place, "\(op.name):\(what) the graph would take more than \(formatPlain(Self.maximumWork)) multiply-adds to evaluate")
+                }
             } catch {
                 problems.add(node.place, "\(op.name): \(error.message)")
                 broken[index] = true
@@ -207,6 +218,9 @@ extension Graph {
     public static let maximumElements = 10_000_000
     /// The most elements all of a graph's values may have together.
     public static let maximumTotalElements = 20_000_000
+    /// The most work one forward evaluation may take, in multiply-adds (an 800×800 matrix
+    /// product is 512 million: about 2 s to evaluate and backpropagate, 4 s to check).
+    public static let maximumWork = 6e8
 
     static func checkSize(_ shape: [Int]) throws(OpError) {
         var total = 1

@@ -102,9 +102,9 @@ extension MarkdownBlock {
                     return Diagnostic(file: file, message: d.message + " (add a line such as \(name.count > 1 ? String(name[1]) : "x") = 0.5 after the expression)")
                 }
                 if d.message.hasPrefix("\""), name.count > 1, let line = lineOfName[String(name[1])] {
-                    return Diagnostic(file: "\(post):\(line)", message: d.message)
+                    return Diagnostic(file: "\(post):\(line)", message: d.message, excerpt: d.excerpt)
                 }
-                return Diagnostic(file: file, message: d.message)
+                return Diagnostic(file: file, message: d.message, excerpt: d.excerpt)
             }
             throw SpecError(diagnostics + rest)
         }

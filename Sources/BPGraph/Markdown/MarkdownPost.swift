@@ -140,8 +140,9 @@ public struct MarkdownPost: Sendable {
             problems.append(Diagnostic(file: "\(file):\(open + 1)", message: "the <!-- bpgraph block is never closed (add a line --> after the spec)"))
             return index + 1
         }
-        let content = ((open + 1)..<index).map { MarkdownBlock.ContentLine(line: $0 + 1, text: text($0)) }
-        let info = String(rest.dropFirst(8)).trimmingLeadingSpaces()
+        // Written through HTMLCommentText by --replace: decoded back.
+        let content = ((open + 1)..<index).map { MarkdownBlock.ContentLine(line: $0 + 1, text: HTMLCommentText.decode(text($0))) }
+        let info = HTMLCommentText.decode(String(rest.dropFirst(8)).trimmingLeadingSpaces())
         blocks.append(MarkdownBlock(form: .comment, line: open + 1, info: Self.trimTrailing(info), contentLines: content,
                                     openIndex: open, closeIndex: index, imageIndex: imageLine(after: index)))
         return index + 1

@@ -30,8 +30,9 @@ extension MarkdownPost {
     /// `<!-- bpgraph … -->` comment followed by its image line. Blocks without a figure (those
     /// that failed) and every other byte are copied unchanged.
     ///
-    /// Returns problems for blocks that cannot be hidden in an HTML comment (their spec
-    /// contains `-->`); those keep their fence and get their image line after it.
+    /// The spec and the info string are written into the comment through `HTMLCommentText`,
+    /// so nothing in them can end the comment (`-->`, `--!>`) and turn the rest into live
+    /// HTML; the scanner decodes them back, so reruns read the same spec.
     public func rewritten(figures: [Int: MarkdownFigure], replace: Bool) -> (bytes: [UInt8], problems: [Diagnostic]) {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64 * figures.count)
@@ -43,16 +44,11 @@ extension MarkdownPost {
             guard let figure = figures[number] else { continue }
             out += bytes[position..<lines[block.openIndex].start]
             let closeEnd = lineEnd(block.closeIndex)
-            var hide = replace && block.form == .fence
-            if hide && block.contentLines.contains(where: { $0.text.contains("-->") }) {
-                problems.append(Diagnostic(file: "\(file):\(block.line)",
-                                           message: "cannot replace the block: its spec contains \"-->\", which would end the HTML comment that keeps it; the image was added after the block instead"))
-                hide = false
-            }
+            let hide = replace && block.form == .fence
             if hide {
-                out += Array(("<!-- bpgraph" + (block.info.isEmpty ? "" : " " + block.info)).utf8) + lineEnd(block.openIndex)
+                out += Array(("<!-- bpgraph" + (block.info.isEmpty ? "" : " " + HTMLCommentText.encode(block.info))).utf8) + lineEnd(block.openIndex)
                 for (k, content) in block.contentLines.enumerated() {
-                    out += Array(content.text.utf8) + lineEnd(block.openIndex + 1 + k)
+                    out += Array(HTMLCommentText.encode(content.text).utf8) + lineEnd(block.openIndex + 1 + k)
                 }
                 out += Array("-->".utf8)
             } else {
@@ -101,5 +97,58 @@ extension MarkdownPost {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Text kept inside an HTML comment (`<!-- bpgraph … -->`), written so that it can never
+/// end the comment. An HTML parser ends a comment at `-->` and at `--!>`, so the text
+/// never holds two hyphens in a row: every hyphen that follows a hyphen is written as
+/// `&#45;`. (`<!-- bpgraph` and the line end before `-->` keep the text from starting
+/// with `>` or `->` or ending in `-`.) An `&` that would read as one of the two escapes
+/// is written `&amp;`, so decoding gives back exactly the text: `a--b` ↔ `a-&#45;b`,
+/// `&#45;` ↔ `&amp;#45;`. Text with neither `--` nor those escapes is written as it is,
+/// so comments written before this encoding read the same.
+public enum HTMLCommentText {
+    static let hyphen = "&#45;"
+    static let ampersand = "&amp;"
+
+    public static func encode(_ text: String) -> String {
+        guard text.contains("--") || text.contains(hyphen) || text.contains(ampersand) else { return text }
+        var out = ""
+        var previousHyphen = false
+        var rest = Substring(text)
+        while let c = rest.first {
+            if c == "&" && (rest.hasPrefix(hyphen) || rest.hasPrefix(ampersand)) {
+                out += ampersand
+                previousHyphen = false
+            } else if c == "-" {
+                out += previousHyphen ? hyphen : "-"
+                previousHyphen = true
+            } else {
+                out.append(c)
+                previousHyphen = false
+            }
+            rest = rest.dropFirst()
+        }
+        return out
+    }
+
+    public static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let c = rest.first {
+            if c == "&" && rest.hasPrefix(hyphen) {
+                out += "-"
+                rest = rest.dropFirst(hyphen.count)
+            } else if c == "&" && rest.hasPrefix(ampersand) {
+                out += "&"
+                rest = rest.dropFirst(ampersand.count)
+            } else {
+                out.append(c)
+                rest = rest.dropFirst()
+            }
+        }
+        return out
     }
 }

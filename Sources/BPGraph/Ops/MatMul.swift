@@ -5,6 +5,8 @@ extension Op {
         name: "matmul", symbol: "MatMul", arity: .exactly(2),
         samples: [Sample([[2, 3], [3, 2]]), Sample([[3], [3, 2]]), Sample([[2, 3], [3]]), Sample([[3], [3]]),
                   Sample([[1, 2], [2, 2]])],
+        // One multiply-add per output element and step of the inner dimension.
+        work: { shapes, output in Double(output.reduce(1, *)) * Double(shapes[0].last ?? 1) },
         shape: { shapes, _ throws(OpError) in
             let (a, b) = (shapes[0], shapes[1])
             guard (1...2).contains(a.count), (1...2).contains(b.count) else {

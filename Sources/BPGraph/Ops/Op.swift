@@ -31,6 +31,10 @@ public struct Op: Sendable {
     /// Backward: each input's share of the gradient (DG = UG × LG), shaped like that input;
     /// nil for an input that gets no gradient (a loss's targets).
     public typealias Backward = @Sendable (_ inputs: [Tensor], _ output: Tensor, _ upstream: Tensor, _ attributes: Attributes) -> [Tensor?]
+    /// Work of one forward evaluation, in multiply-adds, from the input shapes and the
+    /// output's: estimated before anything is computed, so that a graph too costly to
+    /// evaluate is refused at once. Nil: about one per element of the output.
+    public typealias Work = @Sendable (_ shapes: [[Int]], _ output: [Int]) -> Double
 
     public let name: String
     /// Text drawn inside the op's circle.
@@ -45,10 +49,13 @@ public struct Op: Sendable {
     public let nonDifferentiableInputs: Set<Int>
     /// Test cases: input shapes and values the finite-difference test sweeps for this op.
     public let samples: [Sample]
+    /// Work beyond one multiply-add per output element (matmul's inner products).
+    public let work: Work?
 
     public init(name: String, symbol: String, arity: Arity, attributes: [AttributeRule] = [],
-                nonDifferentiableInputs: Set<Int> = [], samples: [Sample],
+                nonDifferentiableInputs: Set<Int> = [], samples: [Sample], work: Work? = nil,
                 shape: @escaping ShapeRule, forward: @escaping Forward, backward: @escaping Backward) {
+        self.work = work
         self.name = name
         self.symbol = symbol
         self.arity = arity

@@ -165,24 +165,8 @@ public enum ExpressionSpec {
         if line.hasSuffix("\r") { line.removeLast() }
         if shownStart > lineStart { line = "…" + line }
         if shownEnd < lineEnd { line += "…" }
-        // The caret line keeps the line's tabs and the width of wide characters, so the caret lands under the column.
-        let pad = (shownStart > lineStart ? " " : "") + text[shownStart..<offset].map { c -> String in
-            c == "\t" ? "\t" : (isWide(c) ? "  " : " ")
-        }.joined()
-        let message = "\(error.message) at \(position)\(error.hint)\n  \(line)\n  \(pad)^"
-        return Diagnostic(file: file, place: place, message: message)
-    }
-
-    /// East Asian wide and fullwidth characters take two terminal columns.
-    private static func isWide(_ c: Character) -> Bool {
-        guard let v = c.unicodeScalars.first?.value else { return false }
-        switch v {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-            return true
-        default:
-            return false
-        }
+        let caret = text[shownStart..<offset].count + (shownStart > lineStart ? 1 : 0)
+        return Diagnostic(file: file, place: place, message: "\(error.message) at \(position)\(error.hint)",
+                          excerpt: Diagnostic.Excerpt(text: line, caret: caret))
     }
 }

@@ -107,6 +107,7 @@ struct JSONReader {
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: SpecValue)] = []
+        var keys = Set<String>()  // duplicates found in constant time: an object may have 100,000 keys
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -121,7 +122,7 @@ struct JSONReader {
             }
             let keyLocation = location
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) {
+            if !keys.insert(key).inserted {
                 throw SpecError(Diagnostic(file: file, location: keyLocation, message: "invalid JSON: duplicate key \"\(key)\""))
             }
             skipWhitespace()

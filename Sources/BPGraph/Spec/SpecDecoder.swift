@@ -162,6 +162,9 @@ public enum SpecDecoder {
             probe = elements[0]
             if shape.count > 8 { return .failure(.tooDeep) }
         }
+        // The same cap as a computed value's, checked before any number is copied.
+        if (try? Graph.checkSize(shape)) == nil { return .failure(.tooLarge(shape)) }
+        data.reserveCapacity(shape.reduce(1, *))
         func fill(_ v: SpecValue, depth: Int, path: String) -> TensorLiteralError? {
             if depth == shape.count {
                 switch v.kind {
@@ -186,6 +189,7 @@ public enum SpecDecoder {
 
     public enum TensorLiteralError: Error {
         case empty, tooDeep
+        case tooLarge([Int])
         case ragged(String)
         case notANumber(String, SpecValue)
 
@@ -193,6 +197,7 @@ public enum SpecDecoder {
             switch self {
             case .empty: return "an empty array is not a value"
             case .tooDeep: return "arrays nested more than 8 deep are not supported"
+            case .tooLarge(let shape): return "a value of shape \(describeShape(shape)) is too large (at most \(Graph.maximumElements) elements)"
             case .ragged(let path): return "ragged array: \(path.isEmpty ? "the value" : "element " + path) does not match the shape of the first row"
             case .notANumber(let path, let v):
                 let what: String

@@ -43,25 +43,71 @@ public struct SpecValue: Sendable {
 }
 
 /// One problem with a spec: the file, the place in it, and what is wrong.
-/// Printed as `file: place: message` (or `file:line:col: message` for syntax errors).
+/// Printed as `file: place: message` (or `file:line:col: message` for syntax errors),
+/// followed for an expression by the line at fault and a caret under the column.
+///
+/// This is where a diagnostic becomes text (`lines`), and the one place user text in
+/// it is made printable: the file, place and message are one line each, with control
+/// and format characters escaped (`MessageText`), so a newline or an ESC sequence in
+/// an op, an id or a value can neither split the problem over lines nor act on the
+/// terminal.
 public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String
     public var location: SourceLocation?
     public var place: String?
     public var message: String
+    /// The source line shown under the message, with a caret under the column.
+    public var excerpt: Excerpt?
 
-    public init(file: String, location: SourceLocation? = nil, place: String? = nil, message: String) {
+    /// A window of the line at fault (`text`, "…" marking cut ends) and the number of
+    /// its characters before the caret.
+    public struct Excerpt: Equatable, Sendable {
+        public var text: String
+        public var caret: Int
+        public init(text: String, caret: Int) { self.text = text; self.caret = caret }
+    }
+
+    public init(file: String, location: SourceLocation? = nil, place: String? = nil, message: String, excerpt: Excerpt? = nil) {
         self.file = file
         self.location = location
         self.place = place
         self.message = message
+        self.excerpt = excerpt
     }
 
-    public var description: String {
+    /// The lines printed for this problem: the message, then the excerpt and its caret.
+    public var lines: [String] {
         var head = file
         if let location { head += ":\(location.line):\(location.column)" }
         if let place, !place.isEmpty { head += ": \(place)" }
-        return "\(head): \(message)"
+        var lines = [MessageText.escaped("\(head): \(message)")]
+        if let excerpt {
+            // The caret line keeps the line's tabs and the width of wide characters and
+            // of escapes, so the caret lands under the column.
+            var shown = "", pad = ""
+            for (k, c) in excerpt.text.enumerated() {
+                let text = MessageText.escaped(String(c))
+                shown += text
+                if k < excerpt.caret { pad += c == "\t" ? "\t" : String(repeating: " ", count: text == String(c) && Self.isWide(c) ? 2 : text.count) }
+            }
+            lines += ["  " + shown, "  " + pad + "^"]
+        }
+        return lines
+    }
+
+    public var description: String { lines.joined(separator: "\n") }
+
+    /// East Asian wide and fullwidth characters take two terminal columns.
+    static func isWide(_ c: Character) -> Bool {
+        guard let v = c.unicodeScalars.first?.value else { return false }
+        switch v {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 }
 

@@ -5,6 +5,9 @@ import Yams
 enum YAMLReader {
     /// Aliases can make a small file expand enormously ("billion laughs"); stop well before that.
     static let maximumValues = 5_000_000
+    /// Values that aliases may add beyond those written: far more than reusing a few
+    /// matrices needs, and refused in milliseconds, before anything is expanded.
+    static let maximumAliasedValues = 100_000
     static let maximumDepth = 256
 
     static func parse(_ text: String, file: String) throws -> SpecValue {
@@ -15,14 +18,60 @@ enum YAMLReader {
             throw SpecError(Diagnostic(file: file, message: "invalid YAML: nested more than \(maximumDepth) levels deep"))
         }
         let node: Node?
+        // The parser owns the anchors that the tree's aliased nodes point to (weakly): it
+        // stays alive until the size of the expanded tree is known.
+        let parser: Parser
         do {
-            node = try Yams.compose(yaml: text)
+            parser = try Parser(yaml: text)
+            node = try parser.singleRoot()
         } catch let error as YamlError {
             throw SpecError(diagnostic(for: error, file: file))
         }
         guard let node else { throw SpecError(Diagnostic(file: file, message: "the spec is empty")) }
+        try withExtendedLifetime(parser) {
+            // An alias shares its anchor's node, so the expanded size is counted with each
+            // anchor measured once: linear in the text, whatever the aliases multiply to.
+            var memo: [ObjectIdentifier: Int] = [:]
+            var written = 0
+            let expanded = measure(node, depth: 0, memo: &memo, written: &written)
+            if expanded > maximumValues || expanded - written > maximumAliasedValues {
+                let why = expanded > maximumValues ? "more than \(maximumValues) values" : "aliases repeat more than \(maximumAliasedValues) values"
+                throw SpecError(Diagnostic(file: file, location: location(node),
+                                           message: "invalid YAML: the document expands to too many values (\(why))"))
+            }
+        }
         var budget = maximumValues
         return try convert(node, file: file, budget: &budget, depth: 0)
+    }
+
+    /// The number of values in the tree with every alias expanded (saturating past
+    /// `maximumValues`), and in `written` the number as written, each alias counting one.
+    private static func measure(_ node: Node, depth: Int, memo: inout [ObjectIdentifier: Int], written: inout Int) -> Int {
+        let cap = maximumValues + maximumAliasedValues + 1
+        let key = node.anchor.map(ObjectIdentifier.init)
+        if let key, let known = memo[key] {
+            written += 1
+            return known
+        }
+        written += 1
+        if depth > maximumDepth { return cap }
+        var total = 1
+        switch node {
+        case .sequence(let sequence):
+            for element in sequence where total < cap {
+                total += measure(element, depth: depth + 1, memo: &memo, written: &written)
+            }
+        case .mapping(let mapping):
+            for (key, value) in mapping where total < cap {
+                total += measure(key, depth: depth + 1, memo: &memo, written: &written)
+                total += measure(value, depth: depth + 1, memo: &memo, written: &written)
+            }
+        case .scalar, .alias:
+            break
+        }
+        total = min(total, cap)
+        if let key { memo[key] = total }
+        return total
     }
 
     private static func exceedsNesting(_ text: String) -> Bool {
@@ -93,11 +142,12 @@ enum YAMLReader {
             return SpecValue(.array(elements), at: location(node))
         case .mapping(let mapping):
             var members: [(key: String, value: SpecValue)] = []
+            var keys = Set<String>()
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
                     throw SpecError(Diagnostic(file: file, location: location(key), message: "invalid YAML: keys must be plain strings"))
                 }
-                if members.contains(where: { $0.key == keyScalar.string }) {
+                if !keys.insert(keyScalar.string).inserted {
                     throw SpecError(Diagnostic(file: file, location: location(key), message: "duplicate key \"\(keyScalar.string)\""))
                 }
                 members.append((keyScalar.string, try convert(value, file: file, budget: &budget, depth: depth + 1)))

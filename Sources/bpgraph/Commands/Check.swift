@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
         for id in check.skipped {
             out += id.padding(toLength: width, withPad: " ", startingAt: 0) + "  —           no gradient (loss target)\n"
         }
-        Terminal.write(out)
+        try Terminal.write(out)
         let failed = check.results.filter { $0.maxError > tolerance }
         if !failed.isEmpty {
             throw Failure(failed.map { "\(name): \"\($0.id)\": gradient check failed: error \(String(format: "%.3g", $0.maxError)) > tolerance \(String(format: "%.3g", tolerance))" })

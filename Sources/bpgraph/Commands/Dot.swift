@@ -22,6 +22,6 @@ struct DotCommand: ParsableCommand {
         let options = try figure.options()
         let evaluated: EvaluatedGraph
         do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
-        Terminal.write(DOTWriter(options: options).write(evaluated))
+        try Terminal.write(DOTWriter(options: options).write(evaluated))
     }
 }

@@ -24,7 +24,14 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let evaluated: EvaluatedGraph
         do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
-        Terminal.write(json ? EvalJSON.encode(evaluated) : EvalTable.render(evaluated))
+        if json {
+            // Streamed: a graph of 10 million values is never held as one string.
+            var out = StandardOutput()
+            EvalJSON.encode(evaluated, to: &out)
+            try out.finish()
+        } else {
+            try Terminal.write(EvalTable.render(evaluated))
+        }
     }
 }
 
@@ -39,7 +46,7 @@ enum EvalTable {
         }
         let widths = (0..<4).map { c in rows.map { $0[c].count }.max()! }
         return rows.map { row in
-            row.enumerated().map { c, cell in c == 3 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+            row.enumerated().map { c, cell in c == 3 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count) }
                 .joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }

@@ -42,6 +42,6 @@ struct ExplainCommand: ParsableCommand {
         case .never: useColor = false
         case .auto: useColor = Terminal.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         }
-        Terminal.write(Explanation(evaluated, precision: precision).render(color: useColor))
+        try Terminal.write(Explanation(evaluated, precision: precision).render(color: useColor))
     }
 }

@@ -120,7 +120,7 @@ extension RenderCommand {
         let (bytes, rewriteProblems) = post.rewritten(figures: figures, replace: self.post.replace)
         problems += rewriteProblems.map(\.description)
         if destination == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
+            try Terminal.write(bytes)
         } else if FileManager.default.contents(atPath: destination).map([UInt8].init) != bytes {
             let permissions = (try? FileManager.default.attributesOfItem(atPath: destination))?[.posixPermissions]
                 ?? (destination == path ? nil : (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions])

@@ -64,21 +64,32 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         if specs.contains(where: PostOptions.isPost) { return try renderPosts() }  // Markdown posts: Render+Posts.swift
-        let options = try figure.options()
-        let (jobs, toDirectory) = try plan()
-        let runner = BatchRunner(settings: BatchSettings(
-            options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
-            workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
+        var (jobs, toDirectory) = try plan()
+        let runner: BatchRunner
+        do {
+            let options = try figure.options()
+            if expression.isGiven { jobs[0].given = try expression.graphSpec() }
+            runner = BatchRunner(settings: BatchSettings(
+                options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
+                workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
+        } catch {
+            // A bad theme, expression or --value: the one figure asked for is not made, so
+            // an older one must not stay behind looking like it. (A batch's folder is left
+            // as it is: nothing in it was attempted.)
+            if !toDirectory, jobs[0].output != "-" { AtomicFile.removeStale(jobs[0].output) }
+            throw error
+        }
         guard toDirectory, let folder = output else {
             // One spec: no progress, no summary, no cache; the same rendering path as a batch.
+            if jobs[0].output != "-" { AtomicFile.removeDeadTemporaries(in: (jobs[0].output as NSString).deletingLastPathComponent) }
             if case .failed(let lines) = runner.process(jobs[0], cache: nil) { throw Failure(lines) }
             return
         }
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         catch { throw Failure("\(folder): cannot create the directory") }
         let counts = runner.run(jobs, directory: folder)
-        if counts.failed > 0 { throw ExitCode(1) }
+        if counts.failed > 0 || counts.otherProblems > 0 { throw ExitCode(1) }
     }
 
     /// What besides the spec decides an output's bytes (see `Fingerprint`).
@@ -102,8 +113,8 @@ struct RenderCommand: ParsableCommand {
         if expression.isGiven {
             // An expression from the command line: one figure, to -o or figure.png.
             let out = output ?? "figure." + (format ?? .png).rawValue
-            let job = try singleJob(spec: ExpressionOptions.displayName, output: out)
-            return ([Job(spec: job.spec, output: job.output, format: job.format, given: try expression.graphSpec())], false)
+            // The expression itself is read in run(), once the output is known.
+            return ([try singleJob(spec: ExpressionOptions.displayName, output: out)], false)
         }
         let (inputs, sawDirectory) = try BatchPlan.expand(specs)
         let files = inputs.map(\.path)

@@ -45,9 +45,8 @@ struct WatchCommand: ParsableCommand {
         sigaddset(&signals, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
 
-        Terminal.write("watching \(watchedDescription) (Ctrl-C stops)\n")
-        renderOnce()
-        var last = snapshot()
+        try Terminal.write("watching \(watchedDescription) (Ctrl-C stops)\n")
+        var last = try renderOnce()
         while interruptions == 0 {
             pause(milliseconds: interval)
             var current = snapshot()
@@ -60,25 +59,45 @@ struct WatchCommand: ParsableCommand {
                 current = again
             }
             if interruptions != 0 { break }
-            renderOnce()
-            // Taken after rendering, so a post rewritten in place does not trigger another round.
-            last = snapshot()
+            last = try renderOnce()
         }
-        Terminal.write("stopped watching\n")
+        try Terminal.write("stopped watching\n")
     }
 
-    /// One `render` run; prints what it did or its errors. Never throws: watching goes on.
-    private func renderOnce() {
+    /// One `render` run; prints what it did or its errors (watching goes on; only a failed
+    /// write to standard output ends it). Returns the state the next change is measured
+    /// against: the files as they were just before rendering, so an edit made while it
+    /// rendered is seen next time, except for the files the render itself writes.
+    private func renderOnce() throws -> [String: FileState] {
+        let before = snapshot()
         let start = Date()
+        var message: String
         do {
             try render.run()
             let ms = Int((Date().timeIntervalSince(start) * 1000).rounded())
-            Terminal.write("\(Self.clock()) rendered \(renderedDescription) (\(ms) ms)\n")
+            message = "\(Self.clock()) rendered \(renderedDescription) (\(ms) ms)\n"
         } catch {
             let lines = Failure(error).lines
             Terminal.printErrors(lines)
-            Terminal.write("\(Self.clock()) \(lines.count == 1 ? "1 problem" : "\(lines.count) problems"); still watching\n")
+            message = "\(Self.clock()) \(lines.count == 1 ? "1 problem" : "\(lines.count) problems"); still watching\n"
         }
+        try Terminal.write(message)
+        return Self.baseline(before: before, after: snapshot(), ownOutputs: ownOutputs)
+    }
+
+    /// The files a render writes among the watched ones: posts rewritten in place.
+    var ownOutputs: Set<String> {
+        render.output == nil ? Set(render.specs.filter(PostOptions.isPost)) : []
+    }
+
+    /// What the next round compares with: the files as they were before rendering, except
+    /// bpgraph's own outputs, taken as they are after it (rewriting a post in place is not
+    /// an edit). A file edited, added or removed during the render thus differs from the
+    /// baseline, and renders again.
+    static func baseline(before: [String: FileState], after: [String: FileState], ownOutputs: Set<String>) -> [String: FileState] {
+        var baseline = before
+        for file in ownOutputs { baseline[file] = after[file] }
+        return baseline
     }
 
     private var watchedDescription: String { render.specs.joined(separator: ", ") }
@@ -110,19 +129,14 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// The state of every watched file: the named files, the spec files in named
-    /// directories (so new and removed specs count), and a theme file.
+    /// directories and their sub-folders, found exactly as a batch finds them
+    /// (`BatchPlan.expand`; new and removed specs change the set), and a theme file.
     func snapshot() -> [String: FileState] {
         var files: [String] = []
         for spec in render.specs {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory), isDirectory.boolValue {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: spec)) ?? []
-                files += names.filter { SpecFormat.from(fileName: $0) != nil && !$0.hasPrefix(".") }
-                    .map { (spec as NSString).appendingPathComponent($0) }
-                files.append(spec)  // the directory itself: entries added or removed
-            } else {
-                files.append(spec)
-            }
+            // A directory with no specs (yet) is watched for its first one.
+            let found = (try? BatchPlan.expand([spec]))?.inputs.map(\.path) ?? []
+            files += found.isEmpty ? [spec] : found
         }
         if Theme.named(render.figure.theme) == nil { files.append(render.figure.theme) }
         var states: [String: FileState] = [:]

@@ -2,6 +2,10 @@ import Foundation
 
 /// Writing outputs so that a reader never sees a partial file: the bytes go to a
 /// temporary file in the same folder, which is then renamed over the target.
+///
+/// The temporary is named `.NAME.tmp-PID-N`; one left by a process that was killed
+/// (kill -9, a power cut) is removed by the next run that writes into that folder
+/// (`removeDeadTemporaries`). A target that already exists keeps its permissions.
 enum AtomicFile {
     static func write(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
@@ -11,6 +15,12 @@ enum AtomicFile {
         // rename it and fsync, which is most of the time of writing a small figure.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure("\(path): cannot write the file (\(String(cString: strerror(errno))))") }
+        // Re-rendering over a file keeps its mode (a private 0600 figure stays private).
+        // A symbolic link is replaced, not followed, so its target's mode is not copied.
+        var existing = stat()
+        if lstat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+            fchmod(fd, existing.st_mode & 0o7777)
+        }
         var written = 0
         let ok = bytes.withUnsafeBytes { buffer -> Bool in
             while written < buffer.count {
@@ -22,8 +32,9 @@ enum AtomicFile {
         }
         let reason = ok ? "" : String(cString: strerror(errno))
         if close(fd) != 0 || !ok {
+            let reason = ok ? String(cString: strerror(errno)) : reason
             unlink(temporary)
-            throw Failure("\(path): cannot write the file (\(ok ? String(cString: strerror(errno)) : reason))")
+            throw Failure("\(path): cannot write the file (\(reason))")
         }
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -37,6 +48,27 @@ enum AtomicFile {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
             unlink(path)
+        }
+    }
+
+    /// The process id in a temporary's name `.NAME.tmp-PID-N`, if it is one of ours.
+    static func temporaryOwner(_ name: String) -> pid_t? {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards) else { return nil }
+        let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UInt32(parts[1]) != nil,
+              marker.lowerBound > name.index(after: name.startIndex) else { return nil }
+        return pid
+    }
+
+    /// Removes the temporaries in `folder` whose process is gone (killed while writing).
+    /// A temporary of a running process (another batch into the same folder) is kept.
+    static func removeDeadTemporaries(in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names {
+            guard let pid = temporaryOwner(name), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink((folder.isEmpty ? "." : folder) + "/" + name)
+            }
         }
     }
 }

@@ -23,10 +23,12 @@ struct BatchJob: Sendable {
     }
 }
 
-/// Finding the specs of a batch: files as given, directories recursively (hidden
-/// files and folders skipped, symbolic links followed once). Each spec's output name
-/// mirrors its name: `dir/sub/a.json` given as `dir` renders to `OUT/sub/a.png`, a
-/// file given by name to `OUT/a.png`.
+/// Finding the specs of a batch (and the files `watch` watches: the same function):
+/// files as given, directories recursively, hidden files and folders skipped. Symbolic
+/// links are followed, and each real directory (device and inode) is read once, so a
+/// link back up the tree (`l1 -> .`) adds nothing and the walk always ends. Each spec's
+/// output name mirrors its name: `dir/sub/a.json` given as `dir` renders to
+/// `OUT/sub/a.png`, a file given by name to `OUT/a.png`.
 enum BatchPlan {
     struct Input: Equatable {
         var path: String
@@ -42,7 +44,7 @@ enum BatchPlan {
             if argument != "-", FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
                 sawDirectory = true
                 var found: [Input] = []
-                var visited: Set<String> = []
+                var visited: Set<FileIdentity> = []
                 walk(argument, relative: "", into: &found, visited: &visited)
                 if found.isEmpty {
                     throw Failure("\(argument): no spec files (.json, .yaml, .yml) in the directory or its sub-folders")
@@ -56,9 +58,21 @@ enum BatchPlan {
         return (inputs, sawDirectory)
     }
 
-    private static func walk(_ directory: String, relative: String, into found: inout [Input], visited: inout Set<String>) {
-        let real = (directory as NSString).resolvingSymlinksInPath
-        guard visited.insert(real).inserted else { return }
+    /// A directory's identity: two paths (through links) to one directory have the same.
+    struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    private static func walk(_ directory: String, relative: String, into found: inout [Input], visited: inout Set<FileIdentity>) {
+        guard let identity = FileIdentity(directory), visited.insert(identity).inserted else { return }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         var folders: [String] = []
         for name in names {
@@ -122,6 +136,10 @@ final class BatchRunner: @unchecked Sendable {
     /// Renders every job into `directory` (the batch's output folder, holding the
     /// manifest). Returns the counts; errors have been printed.
     func run(_ jobs: [BatchJob], directory: String) -> BatchProgress.Counts {
+        // Temporaries of a batch that was killed mid-write, in every folder this one writes to.
+        for folder in Set(jobs.map { ($0.output as NSString).deletingLastPathComponent }) {
+            AtomicFile.removeDeadTemporaries(in: folder)
+        }
         var cache = BatchCache(directory: directory)
         let progress = BatchProgress(total: jobs.count, showBar: !settings.quiet && jobs.count > 1 && BatchProgress.stderrIsTerminal)
         let frozenCache = cache
@@ -165,7 +183,7 @@ final class BatchRunner: @unchecked Sendable {
             }
         }
         do { try cache.save() } catch {
-            progress.finished(.failed(Failure(error).lines.map { $0 + " (the cache of unchanged outputs was not saved)" }))
+            progress.finished(.problem(Failure(error).lines.map { $0 + " (the cache of unchanged outputs was not saved)" }))
         }
         let counts = progress.current
         progress.close(quiet: settings.quiet)
@@ -190,7 +208,7 @@ final class BatchRunner: @unchecked Sendable {
             let bytes = try FigurePipeline.image(graph, name: SpecInput.displayName(job.spec), options: settings.options,
                                                  format: job.format, dpi: settings.dpi, maxNodes: settings.maxNodes)
             if job.output == "-" {
-                FileHandle.standardOutput.write(Data(bytes))
+                try Terminal.write(bytes)
             } else {
                 if let relative = job.relative, relative.contains("/") {
                     let parent = (job.output as NSString).deletingLastPathComponent

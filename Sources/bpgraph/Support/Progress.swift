@@ -4,7 +4,12 @@ import Foundation
 /// progress bar redrawn in place when stderr is a terminal, and a closing summary.
 /// Thread-safe: workers report through it.
 final class BatchProgress: @unchecked Sendable {
-    struct Counts: Equatable { var rendered = 0, skipped = 0, failed = 0 }
+    struct Counts: Equatable {
+        var rendered = 0, skipped = 0, failed = 0
+        /// Problems that are not a spec's (the manifest could not be saved): printed and
+        /// making the exit code 1, but not counted as specs in the summary.
+        var otherProblems = 0
+    }
 
     private let lock = NSLock()
     private let total: Int
@@ -37,7 +42,7 @@ final class BatchProgress: @unchecked Sendable {
         return counts
     }
 
-    enum Outcome { case rendered, skipped, failed([String]) }
+    enum Outcome { case rendered, skipped, failed([String]), problem([String]) }
 
     /// One job finished. Called in input order (the runner orders them).
     func finished(_ outcome: Outcome) {
@@ -50,7 +55,11 @@ final class BatchProgress: @unchecked Sendable {
         case .failed(let lines):
             counts.failed += 1
             if barVisible { text += "\r\u{1B}[K"; barVisible = false }
-            text += lines.map { $0 + "\n" }.joined()
+            text += Terminal.errorText(lines)
+        case .problem(let lines):
+            counts.otherProblems += 1
+            if barVisible { text += "\r\u{1B}[K"; barVisible = false }
+            text += Terminal.errorText(lines)
         }
         let done = counts.rendered + counts.skipped + counts.failed
         let now = Self.now()
@@ -59,7 +68,7 @@ final class BatchProgress: @unchecked Sendable {
             barVisible = true
             lastDraw = now
         }
-        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+        if !text.isEmpty { Terminal.writeError(text) }
     }
 
     private func bar(done: Int, elapsed: Double) -> String {
@@ -79,7 +88,7 @@ final class BatchProgress: @unchecked Sendable {
         var text = barVisible ? "\r\u{1B}[K" : ""
         barVisible = false
         if !quiet { text += Self.summary(counts, seconds: Self.now() - start) + "\n" }
-        if !text.isEmpty { FileHandle.standardError.write(Data(text.utf8)) }
+        if !text.isEmpty { Terminal.writeError(text) }
     }
 
     /// `14 specs: 12 rendered, 1 skipped (unchanged), 1 failed in 0.84 s`
