@@ -1,3 +1,5 @@
+import Foundation
+
 /// bpgraph's own layered layout of a figure, in place of dot's coordinates and
 /// splines (dot still sizes the nodes and draws).
 ///
@@ -86,6 +88,28 @@ struct LayeredLayout {
         var extent: Double    // across
         var group: Int?
         var weight: Double
+    }
+
+    /// Whether a polyline runs in one gentle arc: no turn sharper than 12° within 6 pt,
+    /// and not bending both ways by more than 10° each (an S).
+    static func isGentle(_ poly: [Point]) -> Bool {
+        var pts = [poly[0]]
+        for p in poly.dropFirst() where (p - pts[pts.count - 1]).length >= 2 { pts.append(p) }
+        guard pts.count >= 3 else { return true }
+        var turns: [Double] = []
+        for i in 1..<(pts.count - 1) {
+            let d1 = pts[i] - pts[i - 1], d2 = pts[i + 1] - pts[i]
+            var t = atan2(d2.y, d2.x) - atan2(d1.y, d1.x)
+            while t > .pi { t -= 2 * .pi }
+            while t < -.pi { t += 2 * .pi }
+            turns.append(t * 180 / .pi)
+        }
+        var left = 0.0, right = 0.0, sharp = 0.0
+        for (i, t) in turns.enumerated() {
+            if t > 0 { left += t } else { right -= t }
+            if i + 3 <= turns.count { sharp = max(sharp, abs(turns[i..<(i + 3)].reduce(0, +))) }
+        }
+        return sharp <= 12 && min(left, right) <= 10
     }
 
     func run() -> Result {
@@ -248,24 +272,40 @@ struct LayeredLayout {
         for r in order.indices { keepGroupsTogether(r) }
         number()
 
-        func cost() -> Int {
-            var crossings = 0, inversions = 0
-            for r in 0..<maxRank {
-                var segments: [(Double, Double)] = []
-                for item in order[r] { for (next, _) in after[item] { segments.append((position[item], position[next])) } }
-                segments.sort { $0 < $1 }
-                if segments.count > 1 {
-                    for i in 0..<(segments.count - 1) {
-                        for j in (i + 1)..<segments.count where segments[j].1 < segments[i].1 && segments[j].0 > segments[i].0 { crossings += 1 }
-                    }
+        // Crossings between ranks r and r + 1 (a merge count of inversions would be
+        // O(m log m); figures are small enough for the plain count).
+        func crossings(_ r: Int) -> Int {
+            guard r >= 0, r < maxRank else { return 0 }
+            var segments: [(Double, Double)] = []
+            for item in order[r] { for (next, _) in after[item] { segments.append((position[item], position[next])) } }
+            segments.sort { $0 < $1 }
+            var count = 0
+            if segments.count > 1 {
+                for i in 0..<(segments.count - 1) {
+                    for j in (i + 1)..<segments.count where segments[j].1 < segments[i].1 && segments[j].0 > segments[i].0 { count += 1 }
                 }
             }
-            for v in 0..<n where inEdges[v].count > 1 {
-                let ends = inEdges[v].map { position[chain[$0][chain[$0].count - 2]] }
-                for i in 0..<ends.count { for j in (i + 1)..<ends.count where ends[j] < ends[i] { inversions += 1 } }
-            }
-            return crossings + 3 * inversions
+            return count
         }
+        // Pairs of a node's inputs that reach it out of argument order.
+        var headsOfRank = [[Int]](repeating: [], count: maxRank + 1)
+        for v in 0..<n where inEdges[v].count > 1 { headsOfRank[rank[v]].append(v) }
+        func inversions(_ r: Int) -> Int {
+            guard r >= 0, r <= maxRank else { return 0 }
+            var count = 0
+            for v in headsOfRank[r] {
+                let ends = inEdges[v].map { position[chain[$0][chain[$0].count - 2]] }
+                for i in 0..<ends.count { for j in (i + 1)..<ends.count where ends[j] < ends[i] { count += 1 } }
+            }
+            return count
+        }
+        func cost() -> Int {
+            var total = 0
+            for r in 0...maxRank { total += crossings(r) + 3 * inversions(r) }
+            return total
+        }
+        /// The part of `cost()` that an order change within rank r can move.
+        func localCost(_ r: Int) -> Int { crossings(r - 1) + crossings(r) + 3 * inversions(r + 1) }
         if items.count <= 3000 {
             var best = (cost: cost(), order: order)
             for sweep in 0..<8 {
@@ -299,18 +339,18 @@ struct LayeredLayout {
             // Transpose: swap neighbours while that lowers crossings and inversions (a
             // constant that is a node's first input moves above the other input when the
             // walk put it below).
-            if items.count <= 400 {
-                var current = cost()
+            if items.count <= 1500 {
                 var improved = true, rounds = 0
                 while improved && rounds < 6 {
                     improved = false; rounds += 1
                     for r in order.indices where order[r].count > 1 {
+                        var current = localCost(r)
                         for i in 0..<(order[r].count - 1) {
                             let a = order[r][i], b = order[r][i + 1]
                             // Never split a group, nor move one group past another.
                             if items[a].group != items[b].group, items[a].group != nil || items[b].group != nil { continue }
                             order[r].swapAt(i, i + 1); position[a] = Double(i + 1); position[b] = Double(i)
-                            let c = cost()
+                            let c = localCost(r)
                             if c < current { current = c; improved = true }
                             else { order[r].swapAt(i, i + 1); position[a] = Double(i); position[b] = Double(i + 1) }
                         }
@@ -322,6 +362,9 @@ struct LayeredLayout {
         // 4. v: pulled towards neighbours, projected onto the order.
         let gap = 10.0 * spread
         var v = [Double](repeating: 0, count: items.count)
+        // Items with a labelled edge on them.
+        var labelled = [Bool](repeating: false, count: items.count)
+        for (k, c) in chain.enumerated() where edges[k].labelWidth > 0 { for item in c { labelled[item] = true } }
         func half(_ item: Int) -> Double { items[item].node.map { across(nodes[$0]) / 2 } ?? 2 }
         let margin = 10.0
         // Where each group's box starts and ends across, from the items' current places.
@@ -337,6 +380,12 @@ struct LayeredLayout {
         func separation(_ a: Int, _ b: Int) -> Double {
             let pad = (items[a].node == nil && items[b].node == nil) ? 4 * spread : gap
             var s = (items[a].extent + items[b].extent) / 2 * spread + pad
+            // Two edges that leave one item (or enter one) together are only half as far
+            // apart halfway along as at this end: twice the room, so their labels fit there.
+            if labelled[a] && labelled[b],
+               before[a].contains(where: { x in before[b].contains { $0.item == x.item } }) || after[a].contains(where: { x in after[b].contains { $0.item == x.item } }) {
+                s = max(s, (items[a].extent + items[b].extent) * 0.7 * spread + pad)
+            }
             let ga = items[a].group, gb = items[b].group
             if ga != gb {
                 // Room for the borders between (and the title of a group that starts below).
@@ -472,6 +521,15 @@ struct LayeredLayout {
             if span.hi < maxRank { room[span.hi] = max(room[span.hi], 2 * margin + 16) }
             if span.lo > 0, span.lo <= maxRank { room[span.lo - 1] = max(room[span.lo - 1], 2 * margin + 16 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0)) }
         }
+        // Twins (x · x) arc apart, and their arcs must stay gentle: a wider gap.
+        let twinGap = 40.0 * spread
+        var twinCount: [Int: Int] = [:]
+        for e in edges { twinCount[e.from * n + e.to, default: 0] += 1 }
+        for (k, e) in edges.enumerated() where twinCount[e.from * n + e.to]! > 1 {
+            let g = rank[e.from] + (rank[e.to] - rank[e.from] - 1) / 2
+            if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 2.2 * twinGap * Double(twinCount[e.from * n + e.to]! - 1) + 30) }
+            _ = k
+        }
         // Steep edges (a fan-out) need a wider gap: their labels sit where the edges
         // have spread apart, towards the heads.
         for (k, e) in edges.enumerated() where e.labelWidth > 0 && rank[e.to] - rank[e.from] == 1 {
@@ -523,6 +581,15 @@ struct LayeredLayout {
         // Edges between the same two nodes are spread into arcs, the first argument on top.
         var siblings: [Int: [Int]] = [:]
         for (k, e) in edges.enumerated() { siblings[e.from * n + e.to, default: []].append(k) }
+        // A smooth curve through points (Catmull–Rom, as cubic Bézier pieces).
+        func smooth(_ pts: [Point]) -> [Point] {
+            var controls = [pts[0]]
+            for i in 0..<(pts.count - 1) {
+                let p0 = pts[max(i - 1, 0)], p1 = pts[i], p2 = pts[i + 1], p3 = pts[min(i + 2, pts.count - 1)]
+                controls += [p1 + (p2 - p0) * (1.0 / 6), p2 - (p3 - p1) * (1.0 / 6), p2]
+            }
+            return controls
+        }
         var routes = [[Point]](repeating: [], count: edges.count)
         var anchors = [Point](repeating: Point(0, 0), count: edges.count)
         func makeRoute(_ k: Int, to b: Point) -> [Point] {
@@ -536,7 +603,16 @@ struct LayeredLayout {
                 let c = Point((a.x + b.x) / 2, (a.y + b.y) / 2) + normal * bulge
                 return [a, a + (c - a) * (2.0 / 3), b + (c - b) * (2.0 / 3), b]
             }
-            guard twins.count == 1 else { return arc(twin * 2 * 22) }
+            // Twins bulge apart: their curves are `twinGap` apart at the middle.
+            guard twins.count == 1 else { return arc(twin * 2 * twinGap) }
+            // A long edge runs through the lane its virtual items kept free for it and its
+            // labels, when that is one smooth curve clear of the nodes.
+            let lane = chain[k].dropFirst().dropLast().map { Point(u[items[$0].rank], v[$0]) }
+            if !lane.isEmpty {
+                let curve = smooth([a] + lane + [b])
+                let poly = sampleBezier(curve, steps: 16)
+                if clear(poly, e), Self.isGentle(poly) { return curve }
+            }
             if clear([a, b], e) { return [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b] }
             // Bulge towards where the virtual items are.
             let mid = chain[k].dropFirst().dropLast().map { v[$0] }
@@ -548,14 +624,7 @@ struct LayeredLayout {
                     if clear(sampleBezier(candidate, steps: 16), e) { return candidate }
                 }
             }
-            // A smooth curve through the virtual items (Catmull–Rom).
-            let pts = [a] + chain[k].dropFirst().dropLast().map { Point(u[items[$0].rank], v[$0]) } + [b]
-            var controls = [pts[0]]
-            for i in 0..<(pts.count - 1) {
-                let p0 = pts[max(i - 1, 0)], p1 = pts[i], p2 = pts[i + 1], p3 = pts[min(i + 2, pts.count - 1)]
-                controls += [p1 + (p2 - p0) * (1.0 / 6), p2 - (p3 - p1) * (1.0 / 6), p2]
-            }
-            return controls
+            return smooth([a] + lane + [b])
         }
         for k in edges.indices { routes[k] = makeRoute(k, to: centers[edges[k].to]) }
 
