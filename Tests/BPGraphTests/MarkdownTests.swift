@@ -162,7 +162,7 @@ struct MarkdownTests {
     func replaceRefused() throws {
         let text = "```bpgraph\n{ \"title\": \"a --> b\", \"expr\": \"y = exp(x)\", \"values\": { \"x\": 1 } }\n```\n"
         let p = try post(text)
-        let (bytes, problems) = p.rewritten(figures: figures(p), replace: true)
+        let (bytes, problems, _) = p.rewritten(figures: figures(p), replace: true)
         #expect(problems.map(\.description) == ["post.md:1: cannot replace the block: its spec contains \"-->\", which would end the HTML comment that keeps it; the image was added after the block instead"])
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(text + "![fig 0]("))
     }

@@ -47,18 +47,25 @@ struct PostOptions: ParsableArguments {
 extension RenderCommand {
     /// Renders each post's blocks and writes the posts. Every block that can be rendered is,
     /// and every post is written, even when some blocks fail; the failures are reported
-    /// (`post.md:23: …`) and the exit code is 1. A failed block is left as it was, with the
-    /// image line an earlier run put after it, if any.
+    /// (`post.md:23: …`), each post's summary line follows its failures, and the exit code
+    /// is 1. A failed block is left as it was, with the image lines an earlier run put after
+    /// it, if any.
     func renderPosts() throws {
         let options = try figure.options()
         let format = self.format ?? .svg
         let jobs = try postJobs()
-        var failures: [String] = []
+        var failed = false
         for (source, destination) in jobs {
-            do { failures += try renderPost(source, to: destination, options: options, format: format) }
-            catch { failures += Failure(error).lines }
+            do {
+                let (problems, summary) = try renderPost(source, to: destination, options: options, format: format)
+                if !problems.isEmpty { Terminal.printErrors(problems); failed = true }
+                if !quiet { Terminal.printErrors([summary]) }
+            } catch {
+                Terminal.printErrors(Failure(error).lines)
+                failed = true
+            }
         }
-        if !failures.isEmpty { throw Failure(failures) }
+        if failed { throw ExitCode(1) }
     }
 
     /// Which post is written where: in place without -o; to -o's file (or into -o's folder)
@@ -87,8 +94,10 @@ extension RenderCommand {
         }
     }
 
-    /// Renders one post; returns the problems of its blocks. Prints its summary line.
-    private func renderPost(_ path: String, to destination: String, options: FigureOptions, format: OutputFormat) throws -> [String] {
+    /// Renders one post; returns the problems of its blocks and its summary line,
+    /// `post.md: 6 figures (1 rendered, 5 unchanged), 0 failed`.
+    private func renderPost(_ path: String, to destination: String, options: FigureOptions, format: OutputFormat) throws
+        -> (problems: [String], summary: String) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure("\(path): no such file") }
         if isDirectory.boolValue { throw Failure("\(path): is a directory, expected a Markdown post") }
@@ -107,6 +116,9 @@ extension RenderCommand {
         let placement = try site.placement(post: linkedFrom, assets: self.post.assets.map(absolute), assetsName: self.post.assets,
                                            linkPrefix: self.post.linkPrefix)
         let assetFolder = placement.folder
+        if site.kind == .hugo && options.darkTheme != nil && format != .svg && !site.rawHTML {
+            throw Failure("\(path): --theme auto with \(format.rawValue) links a light and a dark image in a <picture>, which Hugo drops unless markup.goldmark.renderer.unsafe is true in \((site.config as NSString?)?.lastPathComponent ?? "hugo.toml"); set it, or use --format svg (one SVG for both)")
+        }
         if !post.blocks.isEmpty {
             do { try FileManager.default.createDirectory(atPath: assetFolder, withIntermediateDirectories: true) }
             catch { throw Failure("\(self.post.assets ?? assetFolder): cannot create the assets folder") }
@@ -116,7 +128,7 @@ extension RenderCommand {
         let assetsKey = String(MarkdownPost.relativePath(from: manifest.folder, to: (assetFolder as NSString).appendingPathComponent("x")).dropLast(1))
 
         var figures: [Int: MarkdownFigure] = [:]
-        var rendered = 0, unchanged = 0, failed = 0
+        var rendered = 0, unchanged = 0, failed = post.problems.count
         for (index, block) in post.blocks.enumerated() {
             let name = block.displayName(in: path)
             do {
@@ -173,11 +185,8 @@ extension RenderCommand {
             }
             do { try manifest.save() } catch { problems += Failure(error).lines.map { $0 + " (the record of the post's figures was not saved)" } }
         }
-        if !quiet {
-            let total = rendered + unchanged
-            Terminal.printErrors(["\(path): \(total) figure\(total == 1 ? "" : "s") (\(rendered) rendered, \(unchanged) unchanged), \(failed) failed"])
-        }
-        return problems
+        let total = rendered + unchanged
+        return (problems, "\(path): \(total) figure\(total == 1 ? "" : "s") (\(rendered) rendered, \(unchanged) unchanged), \(failed) failed")
     }
 
     /// A figure file to write: its name, and how to make its bytes if it does not exist yet.

@@ -30,6 +30,8 @@ struct PostSite: Equatable {
     var basePath = ""
     /// MkDocs' `docs_dir` (absolute).
     var docsDir: String?
+    /// Whether Hugo's configuration lets raw HTML through (`markup.goldmark.renderer.unsafe`).
+    var rawHTML = false
 
     /// The site of a post in `folder` (absolute). `kind` (from `--site`) overrides the walk's
     /// answer; the site's root is still looked for, by its configuration file or, failing
@@ -91,6 +93,7 @@ struct PostSite: Equatable {
                     : config.hasSuffix(".json") ? jsonValue("baseurl", in: text)
                     : topLevelValue("baseurl", in: text, separator: ":", caseInsensitive: true)
                 site.basePath = normalizedBase(urlPath(base ?? ""))
+                site.rawHTML = text.range(of: #"unsafe"?\s*[=:]\s*true"#, options: .regularExpression) != nil
                 return site
             }
         }
