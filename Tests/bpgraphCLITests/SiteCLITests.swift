@@ -203,3 +203,157 @@ struct SiteCLITests {
         expectStructure(html, page: "mkdocs")
     }
 }
+
+/// Every file under a folder (hidden ones included) with its bytes.
+private func snapshot(_ dir: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: dir.path)!
+    while let name = enumerator.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let path = dir.appendingPathComponent(name).path
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+    }
+    return files
+}
+
+@Suite("Posts: reruns, the author's edits, stale figures")
+struct PostRerunTests {
+    @Test("a rerun changes no byte; an edited alt text and a {: width } survive; a changed block removes its old figure and nothing else")
+    func reruns() throws {
+        let second = "---\ntitle: Other\n---\n```bpgraph\nL = x + y\nx = 1\ny = 2\n```\n"
+        let dir = try scratch(["_config.yml": "permalink: /posts/:title/\n", "_posts/2020-03-25-backprop.md": sitePost,
+                               "_posts/2020-03-26-other.md": second, "assets/img/bpgraph/mine.svg": "<svg/>"])
+        let post = "_posts/2020-03-25-backprop.md"
+        #expect(try bpgraph(["render", post, "_posts/2020-03-26-other.md"], in: dir).status == 0)
+        let first = try snapshot(dir)
+        #expect(first.keys.filter { $0.hasPrefix("assets/img/bpgraph/bpgraph-") }.count == 5)  // the other post shares a figure
+        let again = try bpgraph(["render", post], in: dir)
+        #expect(again.stderr == "\(post): 5 figures (0 rendered, 5 unchanged), 0 failed\n")
+        #expect(try snapshot(dir) == first)
+
+        // The author edits one line's alt text and another's attributes.
+        var text = try String(contentsOf: dir.appendingPathComponent(post), encoding: .utf8)
+        text = text.replacingOccurrences(of: "![Mul](", with: "![곱셈 노드의 역전파](")
+        text = try #require(text.replacingOccurrences(of: #"(!\[q = -a\]\([^)]*\))\{[^}]*\}"#, with: "$1{: width=\"600\" }", options: .regularExpression) as String?)
+        try Data(text.utf8).write(to: dir.appendingPathComponent(post))
+        #expect(try bpgraph(["render", post], in: dir).status == 0)
+        let edited = try String(contentsOf: dir.appendingPathComponent(post), encoding: .utf8)
+        #expect(edited == text)
+        #expect(edited.contains("![곱셈 노드의 역전파](/assets/img/bpgraph/bpgraph-") && edited.contains(#"){: width="600" }"#))
+        #expect(count("![", in: edited) == 5)
+
+        // A changed block (the shared one, and the edited one): new figures; the old one that only
+        // this post used is deleted; the shared one, the other post's and mine.svg stay.
+        let before = try snapshot(dir)
+        let changed = edited.replacingOccurrences(of: "\tx = 1\n", with: "\tx = 3\n").replacingOccurrences(of: "  a = 2\n", with: "  a = 5\n")
+        try Data(changed.utf8).write(to: dir.appendingPathComponent(post))
+        let run = try bpgraph(["render", post], in: dir)
+        #expect(run.stderr == "\(post): 5 figures (2 rendered, 3 unchanged), 0 failed\n")
+        let after = try snapshot(dir)
+        let figuresBefore = Set(before.keys.filter { $0.contains("/bpgraph-") })
+        let figuresAfter = Set(after.keys.filter { $0.contains("/bpgraph-") })
+        #expect(figuresBefore.subtracting(figuresAfter).count == 1)  // q = -a's old figure
+        #expect(figuresAfter.subtracting(figuresBefore).count == 2)
+        #expect(after["assets/img/bpgraph/mine.svg"] == before["assets/img/bpgraph/mine.svg"])
+        let otherLinks = try String(contentsOf: dir.appendingPathComponent("_posts/2020-03-26-other.md"), encoding: .utf8)
+        #expect(imageFiles(otherLinks).count == 1)
+        for link in imageFiles(otherLinks) { #expect(after["assets/img/bpgraph/" + link] != nil, "\(link) of the other post is gone") }
+        let final = try String(contentsOf: dir.appendingPathComponent(post), encoding: .utf8)
+        for link in imageFiles(final) { #expect(after["assets/img/bpgraph/" + link] != nil) }
+        // The edits are still there, with the new figures.
+        #expect(final.contains("![곱셈 노드의 역전파](") && final.contains(#"){: width="600" }"#))
+        #expect(try bpgraph(["render", post], in: dir).status == 0)
+        #expect(try snapshot(dir) == after)
+    }
+
+    @Test("a block that cannot be read, inside a list item or a quote, is an error with its line")
+    func brokenInContainers() throws {
+        let broken = "- item\n\t```bpgraph\n\ty = expp(x)\n\tx = 1\n\t```\n\n> ```bpgraph\n> y = exp(x)\n\n- ```bpgraph\n  y = x\n"
+        let dir = try scratch(["post.md": broken])
+        let run = try bpgraph(["render", "post.md"], in: dir)
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("post.md") }
+        #expect(lines.count == 4)
+        #expect(lines[0] == "post.md:7: the ```bpgraph block is never closed (add a line ``` after the spec, inside the same list item or quote)")
+        #expect(lines[1] == "post.md:10: the ```bpgraph block is never closed (add a line ``` after the spec, inside the same list item or quote)")
+        #expect(lines[2].hasPrefix("post.md:3: "))
+        #expect(lines[3] == "post.md: 0 figures (0 rendered, 0 unchanged), 3 failed")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("post.md")) == Data(broken.utf8))
+    }
+}
+
+/// The bpgraph figure file names a post links.
+private func imageFiles(_ post: String) -> [String] {
+    let pattern = try! NSRegularExpression(pattern: #"bpgraph-[0-9a-f]{12}\.(?:svg|png)"#)
+    return pattern.matches(in: post, range: NSRange(post.startIndex..., in: post)).map { String(post[Range($0.range, in: post)!]) }
+}
+
+/// The start tags of an SVG, in order.
+private func tags(_ svg: String) -> [String] {
+    let pattern = try! NSRegularExpression(pattern: #"<[a-zA-Z][^>]*>"#)
+    return pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { String(svg[Range($0.range, in: svg)!]) }
+}
+
+private func attribute(_ name: String, of tag: String) -> String? {
+    guard let start = tag.range(of: " \(name)=\"") else { return nil }
+    return String(tag[start.upperBound...].prefix { $0 != "\"" })
+}
+
+@Suite("--theme auto: one SVG for light and dark pages")
+struct AutoThemeTests {
+    @Test("under prefers-color-scheme: dark every colour is the dark theme's; without it the figure is the light one, byte for byte")
+    func autoSVG() throws {
+        for template in ["06-affine.json", "11-softmax-with-loss-decomposed.json", "08-sigmoid.json"] {
+            let spec = packageRoot.appendingPathComponent("Templates/\(template)").path
+            let dir = try scratch([:])
+            for theme in ["auto", "light", "dark"] {
+                let run = try bpgraph(["render", spec, "-o", "\(theme).svg", "--theme", theme], in: dir)
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            let auto = try text(dir.appendingPathComponent("auto.svg"))
+            let light = try text(dir.appendingPathComponent("light.svg"))
+            let dark = try text(dir.appendingPathComponent("dark.svg"))
+            // The rules: one @media (prefers-color-scheme: dark) block in a <style>, no script.
+            let style = try #require(auto.range(of: "<style>").flatMap { open in auto.range(of: "</style>").map { String(auto[open.upperBound..<$0.lowerBound]) } })
+            #expect(style.contains("@media (prefers-color-scheme: dark) {"))
+            #expect(!auto.contains("<script"))
+            var rules: [String: [String: String]] = [:]
+            let rule = try NSRegularExpression(pattern: #"\.([A-Za-z0-9_-]+) \{ ([^}]*) \}"#)
+            for match in rule.matches(in: style, range: NSRange(style.startIndex..., in: style)) {
+                let name = String(style[Range(match.range(at: 1), in: style)!])
+                var declarations: [String: String] = [:]
+                for part in style[Range(match.range(at: 2), in: style)!].split(separator: ";") {
+                    let kv = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    if kv.count == 2 { declarations[kv[0]] = kv[1] }
+                }
+                rules[name] = declarations
+            }
+            #expect(!rules.isEmpty)
+            // Without the style and the classes it added, the SVG is the light one.
+            var plain = auto.replacingOccurrences(of: "\n<style>" + style + "</style>", with: "")
+            plain = plain.replacingOccurrences(of: #" class="bpd\d+""#, with: "", options: .regularExpression)
+            #expect(plain == light, "\(template): without a dark preference the figure is not the light one")
+            // Element by element: the dark colours (class rules over attributes) are the dark theme's.
+            let autoTags = tags(auto).filter { !$0.hasPrefix("<style") }, darkTags = tags(dark)
+            #expect(autoTags.count == darkTags.count)
+            var recoloured = 0
+            for (a, d) in zip(autoTags, darkTags) {
+                let classes = (attribute("class", of: a) ?? "").split(separator: " ").map(String.init)
+                let override = classes.compactMap { rules[$0] }.reduce(into: [String: String]()) { $0.merge($1) { $1 } }
+                for property in ["fill", "stroke"] {
+                    let shown = override[property] ?? attribute(property, of: a)
+                    let expected = attribute(property, of: d) ?? (property == "fill" ? (a.hasPrefix("<text") || a.hasPrefix("<polygon") || a.hasPrefix("<path") || a.hasPrefix("<ellipse") ? "black" : nil) : nil)
+                    if attribute(property, of: a) != attribute(property, of: d) { recoloured += 1 }
+                    #expect(shown == expected, "\(template): \(a.prefix(60)) shows \(property) \(shown ?? "-") in dark mode, the dark theme has \(expected ?? "-")")
+                }
+            }
+            // Texts, edges, arrowheads, nodes and the background all change.
+            #expect(recoloured > 10)
+            for light in ["#000000", "#d62728", "white"] {
+                #expect(autoTags.contains { attribute("fill", of: $0) == light && attribute("class", of: $0)?.hasPrefix("bpd") == true })
+            }
+        }
+    }
+}
