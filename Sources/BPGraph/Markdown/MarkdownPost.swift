@@ -149,7 +149,7 @@ public struct MarkdownPost: Sendable {
                         problems.append(Diagnostic(file: "\(file):\(block.open + 1)", message: "the <!-- bpgraph block is never closed (add a line --> after the spec)"))
                         openBlock = nil
                     } else {
-                        let text = block.fence == nil ? rest : Self.removeIndent(rest, upTo: block.indent)
+                        let text = Self.removeIndent(rest, upTo: block.indent)
                         block.content.append(MarkdownBlock.ContentLine(line: index + 1, text: text))
                         openBlock = block
                     }
@@ -229,7 +229,7 @@ public struct MarkdownPost: Sendable {
                         && (after.count == 8 || after.dropFirst(8).first.map { $0 == " " || $0 == "\t" } == true)
                     if isBPGraph {
                         let info = Self.trimTrailing(String(after.dropFirst(8)).trimmingLeadingSpaces())
-                        openBlock = OpenBlock(form: .comment, fence: nil, depth: containers.count, open: index, indent: 0, info: info)
+                        openBlock = OpenBlock(form: .comment, fence: nil, depth: containers.count, open: index, indent: indent, info: info)
                     } else if !after.contains("-->") {
                         // Any other comment is skipped whole, so fences inside it are not blocks.
                         index += 1

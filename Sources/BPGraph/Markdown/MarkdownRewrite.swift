@@ -41,11 +41,11 @@ public struct MarkdownFigure: Sendable, Equatable {
     /// `![alt](link)attributes` of the first image.
     public var markdown: String { Self.markdownLine(alt: alt, link: link, title: "", attributes: images.first?.attributes ?? "") }
 
-    static func markdownLine(alt: String, link: String, title: String, attributes: String) -> String {
+    public static func markdownLine(alt: String, link: String, title: String, attributes: String) -> String {
         "![\(escapeMarkdown(alt))](\(link)\(title))\(attributes)"
     }
 
-    static func pictureLine(alt: String, light: String, dark: String, width: Int?, height: Int?) -> String {
+    public static func pictureLine(alt: String, light: String, dark: String, width: Int?, height: Int?) -> String {
         var img = "<img alt=\"\(escapeHTML(alt))\" src=\"\(escapeHTML(light))\""
         if let width { img += " width=\"\(width)\"" }
         if let height { img += " height=\"\(height)\"" }
