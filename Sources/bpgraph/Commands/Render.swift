@@ -19,10 +19,13 @@ struct RenderCommand: ParsableCommand {
             -e 'L = (x + y) * z' --value x=-2 … renders an expression instead of a spec file.
 
             Markdown posts (.md): each ```bpgraph block (JSON, YAML, or an expression line \
-            followed by lines such as x = 0.5) renders to DIR/bpgraph-<hash>.svg (--assets DIR, \
-            --format svg|png|pdf), and an image link is written after the block (or in its place, \
-            with --replace) into the post given by -o, or into the post itself without -o. \
-            Running it again changes nothing.
+            followed by lines such as x = 0.5), at the top level, in a list item or in a block \
+            quote, renders to bpgraph-<hash>.svg (--format svg|png|pdf) where the post's site \
+            publishes it (Jekyll, Hugo, MkDocs or a plain folder, found from the post; --site, \
+            --assets, --link-prefix override), and an image line that resolves on the built \
+            site is written after the block, in its container (or in its place, with --replace), \
+            into the post given by -o, or into the post itself without -o. Running it again \
+            changes nothing; figures a changed block no longer uses are deleted.
             """)
 
     @Argument(help: "Spec files (.json, .yaml), directories of them, or Markdown posts (.md); - reads standard input.")
