@@ -69,6 +69,9 @@ struct RenderCommand: ParsableCommand {
         if specs.contains(where: PostOptions.isPost) { return try renderPosts() }  // Markdown posts: Render+Posts.swift
         let options = try figure.options()
         let (jobs, toDirectory) = try plan()
+        if options.darkTheme != nil, let other = jobs.first(where: { $0.format != .svg }) {
+            throw Failure("--theme auto makes one SVG for light and dark pages, not \(other.format.rawValue); use an .svg output or --format svg (Markdown posts also get light and dark PNGs)")
+        }
         let runner = BatchRunner(settings: BatchSettings(
             options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
             workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
@@ -92,7 +95,7 @@ struct RenderCommand: ParsableCommand {
             "dpi \(Renderer.format(dpi))", "max-nodes \(maxNodes)", "input-format \(input.inputFormat?.rawValue ?? "-")",
             "theme \(figure.theme)", "options \(String(reflecting: options))",
         ]
-        if Theme.named(figure.theme) == nil {
+        if Theme.named(figure.theme) == nil && figure.theme.lowercased() != "auto" {
             lines.append("theme-file \(XXH64.hex(XXH64.hash(try SpecInput.read(figure.theme))))")
         }
         return lines
