@@ -60,8 +60,8 @@ struct BatchCache {
         return XXH64.hex(XXH64.hash(data)) == entry.hash
     }
 
-    mutating func record(_ relative: String, fingerprint: String, bytes: [UInt8]) {
-        entries[relative] = Entry(fingerprint: fingerprint, size: bytes.count, hash: XXH64.hex(XXH64.hash(bytes)))
+    mutating func record(_ relative: String, _ entry: Entry) {
+        entries[relative] = entry
     }
 
     mutating func forget(_ relative: String) {
@@ -76,5 +76,12 @@ struct BatchCache {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(File(version: 1, entries: entries))
         try AtomicFile.write(Array(data) + [0x0A], to: path)
+    }
+}
+
+extension BatchCache.Entry {
+    /// The record of an output just written: its size and hash, for `isFresh`.
+    init(fingerprint: String, bytes: [UInt8]) {
+        self.init(fingerprint: fingerprint, size: bytes.count, hash: XXH64.hex(XXH64.hash(bytes)))
     }
 }
