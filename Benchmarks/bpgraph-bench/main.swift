@@ -5,26 +5,6 @@ import BPGraph
 import BPGraphRender
 import Foundation
 
-func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
-
-/// Peak resident set size of this process so far, in MB.
-func peakRSS() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-/// Current resident set size, in MB.
-func currentRSS() -> Double {
-    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let pages = Double(statm.split(separator: " ")[1]) ?? 0
-    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
-}
-
 /// A layered graph of `n` nodes mixing elementwise ops, fan-out and fan-in: each op
 /// node reads the previous node and one a few steps back, like a deep residual chain.
 func layeredSpec(nodes n: Int) -> String {
@@ -146,14 +126,35 @@ let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count
 if which == "engine-child", arguments.count >= 3, let shape = Int(arguments[1]), let n = Int(arguments[2]) {
     do { try engineChild(shape: shape, nodes: n); exit(0) } catch { print("failed: \(error)"); exit(1) }
 }
-guard ["engine", "render", "memory", "steps", "all"].contains(which) else {
-    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|steps SPEC...|all] [--runs N]")
+guard ["engine", "render", "memory", "batch-memory", "watch-memory", "start", "steps", "all"].contains(which) else {
+    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|all] [--runs N]")
     exit(2)
 }
 do {
     if which == "engine" || which == "all" { try engineBenchmark() }
     if which == "all" { print() }
     if which == "render" || which == "all" { try RenderBenchmark(runs: max(1, runs)).run() }
+    if which == "batch-memory" || which == "all" {
+        if which == "all" { print() }
+        let renders = arguments.firstIndex(of: "--renders").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1000
+        let formats = arguments.firstIndex(of: "--formats").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1].split(separator: ",").map(String.init) : nil } ?? ["png", "svg", "pdf"]
+        let only = arguments.firstIndex(of: "--only").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+        try RenderBenchmark(runs: 1).batchMemory(large: max(20, renders), formats: formats, only: only)
+    }
+    if which == "watch-memory" {
+        let renders = arguments.firstIndex(of: "--renders").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1000
+        let bench = try RenderBenchmark(runs: 1)
+        defer { try? FileManager.default.removeItem(atPath: bench.work) }
+        print("one `bpgraph watch` process, its spec edited and re-rendered again and again")
+        for name in ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"] {
+            print(try bench.watchMemory(template: name, renders: max(20, renders)))
+        }
+    }
+    if which == "start" {
+        let bench = try RenderBenchmark(runs: runs)
+        defer { try? FileManager.default.removeItem(atPath: bench.work) }
+        print(try bench.start(runs: max(5, arguments.contains("--runs") ? runs : 21)))
+    }
     if which == "steps" {
         // Where the time of given specs goes, in process.
         let files = arguments.drop { $0 != "steps" }.dropFirst().filter { !$0.hasPrefix("-") && Int($0) == nil }
