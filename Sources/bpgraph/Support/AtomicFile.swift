@@ -7,23 +7,18 @@ enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        // Plain POSIX calls: FileManager.createFile would write a temporary of its own,
+        // open + FileHandle: FileManager.createFile would write a temporary of its own,
         // rename it and fsync, which is most of the time of writing a small figure.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure("\(path): cannot write the file (\(String(cString: strerror(errno))))") }
-        var written = 0
-        let ok = bytes.withUnsafeBytes { buffer -> Bool in
-            while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return true
-        }
-        let reason = ok ? "" : String(cString: strerror(errno))
-        if close(fd) != 0 || !ok {
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.close()
+        } catch {
+            try? handle.close()
             unlink(temporary)
-            throw Failure("\(path): cannot write the file (\(ok ? String(cString: strerror(errno)) : reason))")
+            throw Failure("\(path): cannot write the file (\(error.localizedDescription))")
         }
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))

@@ -54,8 +54,9 @@ struct BatchCache {
     func isFresh(_ relative: String, fingerprint: String) -> Bool {
         guard let entry = entries[relative], entry.fingerprint == fingerprint else { return false }
         let path = (directory as NSString).appendingPathComponent(relative)
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == entry.size else { return false }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              (attributes[.size] as? NSNumber)?.intValue == entry.size else { return false }
         guard let data = FileManager.default.contents(atPath: path) else { return false }
         return XXH64.hex(XXH64.hash(data)) == entry.hash
     }
