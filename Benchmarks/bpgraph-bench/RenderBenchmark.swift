@@ -387,29 +387,32 @@ extension RenderBenchmark {
         guard text.contains("\"title\": \"") else { throw BenchError("\(template) has no title to edit") }
         let spec = folder + "/figure.json"
         try text.write(toFile: spec, atomically: true, encoding: .utf8)
+        let log = work + "/watch.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bpgraph)
         process.arguments = ["watch", folder, "-o", out, "--format", format, "--interval", "20"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
-        let reader = pipe.fileHandleForReading
-        var buffer = Data()
-        var rendered = 0
-        func waitForRender() throws {
-            while true {
-                if let newline = buffer.firstIndex(of: 0x0A) {
-                    let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                    buffer.removeSubrange(...newline)
-                    if line.contains(" rendered ") { rendered += 1; return }
-                    if line.contains("problem") { throw BenchError("watch reported a problem: \(line)") }
-                    continue
-                }
-                let chunk = reader.availableData
-                if chunk.isEmpty { throw BenchError("watch stopped") }
-                buffer.append(chunk)
+        func rendered() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: " rendered ").count - 1
+        }
+        /// Waits for the render count to pass `count`; `edit` is repeated (with a new
+        /// number) when nothing happens for two seconds: watch may miss an edit made
+        /// while it renders (issue 12), which is not what this measures.
+        var edits = 0
+        func edit() throws {
+            edits += 1
+            try text.replacingOccurrences(of: "\"title\": \"", with: "\"title\": \"\(edits) ").write(toFile: spec, atomically: true, encoding: .utf8)
+        }
+        func waitForRender(after count: Int, editing: Bool) throws {
+            var last = now()
+            while rendered() <= count {
+                guard process.isRunning else { throw BenchError("watch stopped") }
+                if editing, now() - last > 2 { try edit(); last = now() }
+                usleep(5_000)
             }
         }
         func rss() -> Double {
@@ -423,12 +426,13 @@ extension RenderBenchmark {
             ps.waitUntilExit()
             return (Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / 1024
         }
-        try waitForRender()
+        try waitForRender(after: 0, editing: false)
         var after10 = 0.0
         for i in 1...renders {
             // A different number each time, so every edit changes the figure.
-            try text.replacingOccurrences(of: "\"title\": \"", with: "\"title\": \"\(i) ").write(toFile: spec, atomically: true, encoding: .utf8)
-            try waitForRender()
+            let count = rendered()
+            try edit()
+            try waitForRender(after: count, editing: true)
             if i == 10 { after10 = rss() }
         }
         let end = rss()
