@@ -39,6 +39,8 @@ struct LabelPlacer {
     let frame: Frame
     /// Clearance between a label and its spline, and between labels.
     let gap: Double
+    /// Clearance between a label and every other edge.
+    var clearance: Double { gap + 5 }
     /// Node boxes, cluster labels: never covered (canonical frame).
     private var obstacles: [Box]
     /// Labels placed so far (canonical frame).
@@ -184,15 +186,41 @@ struct LabelPlacer {
         // grids: a box or segment outside the padded label box adds exactly 0.)
         func isOther(_ c: Int) -> Bool { !request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0 }
 
-        func boxes(at u: Double) -> (Box?, Box?)? {
+        // At a station, each label hugs the curve on its own side: its box slides along
+        // u (up to most of its width) to where its centre is nearest the station, so on
+        // a steep edge the value sits up-left of the point and the gradient down-right of
+        // it, across from each other, instead of being lifted apart by the slope.
+        let shifts: [Double] = [0, -0.25, 0.25, -0.5, 0.5, -0.75, 0.75]
+        func nearest(_ boxes: [Box], to p: Point) -> Box? {
+            var best: (d: Double, box: Box)?
+            for b in boxes {
+                let d = (b.center - p).length
+                if best == nil || d < best!.d - 0.01 { best = (d, b) }
+            }
+            return best?.box
+        }
+        func boxes(at station: Point) -> (Box?, Box?)? {
+            let u = station.x
             var valueBox: Box?, gradientBox: Box?
             if let (w, h) = valueSize {
-                guard let top = Self.extreme(valueCurve, from: u - w / 2 - gap, to: u + w / 2 + gap, highest: true) else { return nil }
-                valueBox = Box(minX: u - w / 2, minY: top + gap, maxX: u + w / 2, maxY: top + gap + h)
+                var options: [Box] = []
+                for s in shifts {
+                    let c = u + s * w
+                    guard let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true) else { continue }
+                    options.append(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h))
+                }
+                guard let b = nearest(options, to: station) else { return nil }
+                valueBox = b
             }
             if let (w, h) = gradientSize {
-                guard let bottom = Self.extreme(gradientCurve, from: u - w / 2 - gap, to: u + w / 2 + gap, highest: false) else { return nil }
-                gradientBox = Box(minX: u - w / 2, minY: bottom - gap - h, maxX: u + w / 2, maxY: bottom - gap)
+                var options: [Box] = []
+                for s in shifts {
+                    let c = u + s * w
+                    guard let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false) else { continue }
+                    options.append(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap))
+                }
+                guard let b = nearest(options, to: station) else { return nil }
+                gradientBox = b
             }
             return (valueBox, gradientBox)
         }
@@ -206,12 +234,15 @@ struct LabelPlacer {
                 let o = id < obstacles.count ? obstacles[id] : placed[id - obstacles.count]
                 if o.overlapArea(area) > 0 { overlap += padded.overlapArea(o) }
             }
+            // Another edge must stay well clear (a label as near another edge as its own
+            // reads as that edge's): its clearance is `clearance`, not `gap`.
+            let near = Box(minX: b.minX - clearance, minY: b.minY - clearance, maxX: b.maxX + clearance, maxY: b.maxY + clearance)
             var crossing = 0.0
-            segmentGrid.query(padded, into: &scratch)
+            segmentGrid.query(near, into: &scratch)
             for id in scratch {
                 let (c, i) = (Int(segments[id].curve), Int(segments[id].end))
-                guard isOther(c), curveBoxes[c].overlapArea(padded) > 0 else { continue }
-                crossing += padded.clippedLength(curves[c][i - 1], curves[c][i])
+                guard isOther(c), curveBoxes[c].overlapArea(near) > 0 else { continue }
+                crossing += near.clippedLength(curves[c][i - 1], curves[c][i])
             }
             return (overlap, crossing)
         }
@@ -223,7 +254,7 @@ struct LabelPlacer {
         for candidate in candidates {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.clean, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
-            guard let (vb, gb) = boxes(at: candidate.point.x) else { continue }
+            guard let (vb, gb) = boxes(at: candidate.point) else { continue }
             let a = cost(vb), b = cost(gb)
             let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
             // How far the spline climbs under the labels: the vertical room they straddle.

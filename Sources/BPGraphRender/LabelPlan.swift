@@ -62,45 +62,30 @@ final class LabelPlan {
         }
     }
 
-    /// How much larger than the labels the room dot reserves for them is: the labels
-    /// end up on both sides of the edge, and neighbouring edges' labels need air.
-    let reserveScale = 1.3
-    private var fontSizes: [String] = []
-
-    /// Before layout: room for value and gradient on each forward edge.
+    /// Before dot's layout: no labels at all. dot only sizes the nodes (its coordinates
+    /// and splines are replaced by `LayeredLayout`'s), and without labels it neither
+    /// makes label nodes nor places head labels (an R-tree search that was most of the
+    /// layout time of a wide fan-in). The texts are kept and made again in `apply()`.
     func reserve() {
-        fontSizes = entries.map { get(UnsafeMutableRawPointer($0.edge), "fontsize") ?? "" }
         for (k, entry) in entries.enumerated() {
-            if let size = Double(fontSizes[k]) {
-                set(UnsafeMutableRawPointer(entry.edge), "fontsize", Renderer.number(size * reserveScale))
-            }
-            let gradient = entry.gradientOnHeadLabel ? get(UnsafeMutableRawPointer(entry.edge), "headlabel") : entry.gradientText
-            if entry.gradientOnHeadLabel, let gradient {
-                // Hidden during layout and made again in apply(): dot would otherwise
-                // place every head label itself (xlabels, an R-tree search that is most
-                // of the layout time of a wide fan-in) only for the placer to move it.
-                entries[k].gradientText = gradient
+            if entry.gradientOnHeadLabel {
+                entries[k].gradientText = get(UnsafeMutableRawPointer(entry.edge), "headlabel")
                 set(UnsafeMutableRawPointer(entry.edge), "headlabel", "")
             }
-            if let gradient {
-                let separator = (entry.value.hasSuffix("\\l") || entry.value.hasSuffix("\\r") || entry.value.hasSuffix("\\n")) ? "" : "\\n"
-                set(UnsafeMutableRawPointer(entry.edge), "label", entry.value + separator + gradient)
-            }
+            set(UnsafeMutableRawPointer(entry.edge), "label", "")
             if let back = entry.gradientEdge { set(UnsafeMutableRawPointer(back), "label", "") }
         }
     }
 
-    /// After layout: remake, route and place the labels.
+    /// After dot's layout (which sized the nodes): remake the labels, lay the figure out
+    /// again with bpgraph's own layout (`LayeredLayout`), route every edge, place the
+    /// labels, and fit the bounding box to what is drawn. When a label finds no clean
+    /// spot, the layout is made again with more room, up to twice.
     func apply() {
-        var anchors: [Point?] = []
-        for (k, entry) in entries.enumerated() {
+        for entry in entries {
             let e = entry.edge
-            if k < fontSizes.count, !fontSizes[k].isEmpty { set(UnsafeMutableRawPointer(e), "fontsize", fontSizes[k]) }
-            let old = bp_edge_label(e)
-            anchors.append(old.map { Point($0.pointee.pos.x, $0.pointee.pos.y) })
             // make_label reads the edge's current label (for `\L`), so detach the old one first.
-            bp_edge_set_label(e, nil)
-            if let old { free_label(old) }
+            if let old = bp_edge_label(e) { bp_edge_set_label(e, nil); free_label(old) }
             bp_edge_set_label(e, makeLabel(on: e, text: entry.value))
             if entry.gradientOnHeadLabel, let text = entry.gradientText {
                 set(UnsafeMutableRawPointer(e), "headlabel", text)
@@ -108,13 +93,94 @@ final class LabelPlan {
                 bp_edge_set_head_label(e, makeLabel(on: e, text: text, font: "labelfontname", size: "labelfontsize", color: "labelfontcolor"))
             }
             if let back = entry.gradientEdge, let text = entry.gradientText {
-                reroute(back, alongside: e)
                 if let oldBack = bp_edge_label(back) { bp_edge_set_label(back, nil); free_label(oldBack) }
                 bp_edge_set_label(back, makeLabel(on: back, text: text))
             }
         }
 
-        // Geometry: nodes, cluster titles and every edge's polyline.
+        // The figure as the layout sees it.
+        var nodes: [NodePointer] = []
+        var index: [NodePointer: Int] = [:]
+        var node = agfstnode(graph)
+        while let n = node {
+            index[n] = nodes.count
+            nodes.append(n)
+            node = agnxtnode(graph, n)
+        }
+        var clusters: [GraphPointer] = []
+        var groupOf = [Int?](repeating: nil, count: nodes.count)
+        let clusterCount = Int(bp_graph_cluster_count(graph))
+        if clusterCount > 0 {
+            for i in 1...clusterCount {
+                guard let cluster = bp_graph_cluster(graph, Int32(i)) else { continue }
+                var member = agfstnode(cluster)
+                while let m = member {
+                    if let k = index[m], groupOf[k] == nil { groupOf[k] = clusters.count }
+                    member = agnxtnode(cluster, m)
+                }
+                clusters.append(cluster)
+            }
+        }
+        let entryOf = Dictionary(entries.indices.map { (entries[$0].edge, $0) }, uniquingKeysWith: { a, _ in a })
+        let backEdges = Set(entries.compactMap(\.gradientEdge))
+        var forward: [EdgePointer] = []
+        var layoutEdges: [LayeredLayout.Edge] = []
+        for e in allEdges where !backEdges.contains(e) {
+            guard let from = index[bp_edge_tail(e)], let to = index[bp_edge_head(e)] else { continue }
+            let id = get(UnsafeMutableRawPointer(e), "id") ?? ""
+            // Edges are written by head, then argument: their number orders the arguments.
+            let argument = id.hasPrefix("e") ? Int(id.dropFirst()) ?? 0 : 0
+            var width = 0.0, height = 0.0
+            if let k = entryOf[e] {
+                let value = bp_edge_label(e).map(size)
+                let gradientLabel = entries[k].gradientOnHeadLabel ? bp_edge_head_label(e) : entries[k].gradientEdge.flatMap { bp_edge_label($0) }
+                let gradient = gradientLabel.map(size)
+                let offset = entries[k].gradientEdge == nil ? 0 : arrowOffset
+                let (vw, vh) = value ?? (0, 0), (gw, gh) = gradient ?? (0, 0)
+                if frame == .leftToRight {
+                    width = max(vw, gw); height = vh + gh + 4 * gap + offset
+                } else {
+                    width = vw + gw + 4 * gap + offset; height = max(vh, gh)
+                }
+            }
+            forward.append(e)
+            layoutEdges.append(.init(from: from, to: to, argument: argument, labelWidth: width, labelHeight: height))
+        }
+        let layoutNodes = nodes.indices.map { LayeredLayout.Node(width: bp_node_width(nodes[$0]), height: bp_node_height(nodes[$0]), group: groupOf[$0]) }
+        let groups = clusters.map { c -> LayeredLayout.Group in
+            let label = bp_graph_label(c)
+            return .init(labelWidth: label?.pointee.dimen.x ?? 0, labelHeight: label?.pointee.dimen.y ?? 0)
+        }
+        var layout = LayeredLayout(frame: frame == .leftToRight ? .leftToRight : .topToBottom,
+                                   nodes: layoutNodes, edges: layoutEdges, groups: groups)
+
+        // Lay out, route, place; again with more room while a label has no clean spot.
+        let attempts = nodes.count <= 400 ? [1.0, 1.4, 1.9] : [1.0]
+        for (attempt, spread) in attempts.enumerated() {
+            layout.spread = spread
+            let result = layout.run()
+            for (k, n) in nodes.enumerated() { bp_node_set_coord(n, pointf(x: result.centers[k].x, y: result.centers[k].y)) }
+            for (k, c) in clusters.enumerated() {
+                let b = result.groupBoxes[k]
+                bp_graph_set_bb(c, boxf(LL: pointf(x: b.minX, y: b.minY), UR: pointf(x: b.maxX, y: b.maxY)))
+                if let label = bp_graph_label(c) { move(label, to: result.groupLabels[k]) }
+            }
+            for (k, e) in forward.enumerated() {
+                install(e, result.routes[k])
+                if let i = entryOf[e], let back = entries[i].gradientEdge { install(back, offset(result.routes[k])) }
+            }
+            let clean = place(anchors: Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a }),
+                              borders: result.groupBoxes)
+            if clean || attempt == attempts.count - 1 { break }
+        }
+        fit()
+    }
+
+    /// The clearance between a label and its edge.
+    private let gap = 2.5
+
+    /// Places every label; whether each found a clean spot.
+    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> Bool {
         var obstacles: [Box] = []
         var node = agfstnode(graph)
         while let n = node {
@@ -128,7 +194,7 @@ final class LabelPlan {
             for i in 1...Int(clusterCount) {
                 guard let cluster = bp_graph_cluster(graph, Int32(i)), let label = bp_graph_label(cluster) else { continue }
                 obstacles.append(Box(center: Point(label.pointee.pos.x, label.pointee.pos.y),
-                                     width: label.pointee.dimen.x, height: label.pointee.dimen.y))
+                                     width: label.pointee.dimen.x, height: label.pointee.dimen.y).insetBy(-2))
             }
         }
         var curveIndex: [EdgePointer: Int] = [:]
@@ -137,9 +203,13 @@ final class LabelPlan {
             curveIndex[e] = curves.count
             curves.append(polyline(e))
         }
+        // A group's border is a line no label may sit on.
+        for b in borders where !b.isEmpty {
+            curves.append([Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY), Point(b.minX, b.minY)])
+        }
 
-        var placer = LabelPlacer(frame: frame, gap: 2.5, obstacles: obstacles, curves: curves)
-        var extent: Box?
+        var placer = LabelPlacer(frame: frame, gap: gap, obstacles: obstacles, curves: curves)
+        var clean = true
         // Short edges have the fewest spots, so they choose first.
         func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
         let order = entries.indices.sorted { a, b in
@@ -155,27 +225,82 @@ final class LabelPlan {
             var own = [curveIndex[e]!]
             if let back = entry.gradientEdge { own.append(curveIndex[back]!) }
             let request = LabelPlacer.Request(
-                valueCurve: curves[curveIndex[e]!], gradientCurve: gradientCurve, anchor: anchors[k],
+                valueCurve: curves[curveIndex[e]!], gradientCurve: gradientCurve, anchor: anchors[e],
                 valueSize: valueLabel.map { size($0) }, gradientSize: gradientLabel.map { size($0) },
                 ownCurves: own)
             let placement = placer.place(request)
-            // A label with no spot (an edge dot could not route) stays where dot put the pair.
-            if let label = valueLabel { move(label, to: placement.value ?? anchors[k] ?? Point(0, 0)) }
+            clean = clean && placement.clean
+            // A label with no spot (an edge with no route) stays at the anchor.
+            if let label = valueLabel { move(label, to: placement.value ?? anchors[e] ?? Point(0, 0)) }
             if let label = gradientLabel, let p = placement.gradient { move(label, to: p) }
-            for box in [placement.valueBox, placement.gradientBox].compactMap({ $0 }) {
-                extent = extent.map { $0.union(box) } ?? box
-            }
+        }
+        return clean
+    }
+
+    /// Installs a route (cubic Bézier control points, centre to centre) as the edge's
+    /// spline, clipped to both nodes by Graphviz, with the edge's arrowheads.
+    private func install(_ e: EdgePointer, _ route: [Point]) {
+        guard route.count >= 4 else { return }
+        var raw = route.map { pointf(x: $0.x, y: $0.y) }
+        raw.withUnsafeMutableBufferPointer { buffer in
+            bp_edge_reroute(e, buffer.baseAddress, Int32(buffer.count))
+        }
+    }
+
+    /// A route moved `arrowOffset` to the gradient's side of it (below left to right,
+    /// right of it top to bottom): the backward arrow's.
+    private func offset(_ route: [Point]) -> [Point] {
+        guard let a = route.first, let b = route.last else { return route }
+        let d = b - a, len = max(d.length, 1e-9)
+        let normal = frame == .leftToRight ? Point(d.y / len, -d.x / len) : Point(-d.y / len, d.x / len)
+        return route.map { $0 + normal * arrowOffset }
+    }
+
+    /// The bounding box: what is drawn (nodes, edges, labels, groups) and the title.
+    private func fit() {
+        var extent: Box?
+        func add(_ b: Box) { if !b.isEmpty || b.width > 0 || b.height > 0 { extent = extent.map { $0.union(b) } ?? b } }
+        var node = agfstnode(graph)
+        while let n = node {
+            let c = bp_node_coord(n)
+            add(Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n)))
+            node = agnxtnode(graph, n)
         }
         for e in allEdges {
             if let s = bp_edge_splines(e) {
                 let b = s.pointee.bb
-                if b.UR.x > b.LL.x {
-                    let box = Box(minX: b.LL.x, minY: b.LL.y, maxX: b.UR.x, maxY: b.UR.y)
-                    extent = extent.map { $0.union(box) } ?? box
-                }
+                if b.UR.x >= b.LL.x { add(Box(minX: b.LL.x, minY: b.LL.y, maxX: b.UR.x, maxY: b.UR.y)) }
+            }
+            for label in [bp_edge_label(e), bp_edge_head_label(e)].compactMap({ $0 }) where label.pointee.set != 0 {
+                add(Box(center: Point(label.pointee.pos.x, label.pointee.pos.y), width: label.pointee.dimen.x, height: label.pointee.dimen.y))
             }
         }
-        if let extent { grow(to: extent.insetBy(-2)) }
+        let clusterCount = bp_graph_cluster_count(graph)
+        if clusterCount > 0 {
+            for i in 1...Int(clusterCount) {
+                guard let cluster = bp_graph_cluster(graph, Int32(i)) else { continue }
+                let b = bp_graph_bb(cluster)
+                add(Box(minX: b.LL.x, minY: b.LL.y, maxX: b.UR.x, maxY: b.UR.y))
+            }
+        }
+        guard let content = extent?.insetBy(-2) else { return }
+        var bb = boxf(LL: pointf(x: content.minX, y: content.minY), UR: pointf(x: content.maxX, y: content.maxY))
+        if let title = bp_graph_label(graph) {
+            let band = title.pointee.dimen.y + 8
+            let width = title.pointee.dimen.x + 16
+            if bb.UR.x - bb.LL.x < width {
+                let mid = (bb.UR.x + bb.LL.x) / 2
+                bb.LL.x = mid - width / 2; bb.UR.x = mid + width / 2
+            }
+            if (bp_graph_label_pos(graph) & 1) != 0 {
+                bb.UR.y += band
+                title.pointee.pos = pointf(x: (bb.LL.x + bb.UR.x) / 2, y: bb.UR.y - band / 2)
+            } else {
+                bb.LL.y -= band
+                title.pointee.pos = pointf(x: (bb.LL.x + bb.UR.x) / 2, y: bb.LL.y + band / 2)
+            }
+        }
+        bp_graph_set_bb(graph, bb)
     }
 
     // MARK: Pieces
@@ -235,71 +360,5 @@ final class LabelPlan {
         if let s = c.start { out.insert(s, at: 0) }
         if let t = c.end { out.append(t) }
         return out
-    }
-
-    /// Routes `back` as a copy of `forward`'s spline moved `arrowOffset` below it
-    /// (to the right in top-to-bottom figures), clipped to the nodes by Graphviz.
-    private func reroute(_ back: EdgePointer, alongside forward: EdgePointer) {
-        let c = controls(forward)
-        guard c.points.count >= 4 else { return }
-        var pts = c.points
-        if let end = c.end { pts += line(pts.last!, end).dropFirst() }
-        if let start = c.start { pts = line(start, pts[0]) + pts.dropFirst() }
-        // The side of the arrow the gradient goes on, taken continuously along the
-        // spline: right of the direction of travel left to right (below), left of it
-        // top to bottom (to the right of the edge).
-        let rightHand = frame == .leftToRight
-        func normal(_ i: Int) -> Point {
-            let a = pts[max(i - 1, 0)], b = pts[min(i + 1, pts.count - 1)]
-            let t = b - a
-            let len = t.length
-            if len == 0 { return rightHand ? Point(0, -1) : Point(1, 0) }
-            return rightHand ? Point(t.y / len, -t.x / len) : Point(-t.y / len, t.x / len)
-        }
-        var shifted = pts.indices.map { pts[$0] + normal($0) * arrowOffset }
-        let tail = bp_node_coord(bp_edge_tail(forward)), head = bp_node_coord(bp_edge_head(forward))
-        let tailPoint = Point(tail.x, tail.y) + normal(0) * arrowOffset
-        let headPoint = Point(head.x, head.y) + normal(pts.count - 1) * arrowOffset
-        shifted = line(tailPoint, shifted[0]) + shifted.dropFirst() + line(shifted.last!, headPoint).dropFirst()
-        var raw = shifted.map { pointf(x: $0.x, y: $0.y) }
-        raw.withUnsafeMutableBufferPointer { buffer in
-            bp_edge_reroute(back, buffer.baseAddress, Int32(buffer.count))
-        }
-    }
-
-    /// A straight Bézier segment a → b (4 control points).
-    private func line(_ a: Point, _ b: Point) -> [Point] {
-        [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b]
-    }
-
-    /// Grows the graph's bounding box to `extent`, keeping the title above everything.
-    private func grow(to extent: Box) {
-        var bb = bp_graph_bb(graph)
-        let title = bp_graph_label(graph)
-        let band = title.map { $0.pointee.dimen.y + 8 } ?? 0
-        let titleOnTop = (bp_graph_label_pos(graph) & 1) != 0
-        var contentTop = bb.UR.y - (titleOnTop ? band : 0)
-        var contentBottom = bb.LL.y + (titleOnTop || title == nil ? 0 : band)
-        contentTop = max(contentTop, extent.maxY)
-        contentBottom = min(contentBottom, extent.minY)
-        bb.LL.x = min(bb.LL.x, extent.minX)
-        bb.UR.x = max(bb.UR.x, extent.maxX)
-        if let title {
-            let width = title.pointee.dimen.x + 16
-            if bb.UR.x - bb.LL.x < width {
-                let mid = (bb.UR.x + bb.LL.x) / 2
-                bb.LL.x = mid - width / 2; bb.UR.x = mid + width / 2
-            }
-            if titleOnTop {
-                bb.UR.y = contentTop + band; bb.LL.y = contentBottom
-                title.pointee.pos = pointf(x: (bb.LL.x + bb.UR.x) / 2, y: bb.UR.y - band / 2)
-            } else {
-                bb.UR.y = contentTop; bb.LL.y = contentBottom - band
-                title.pointee.pos = pointf(x: (bb.LL.x + bb.UR.x) / 2, y: bb.LL.y + band / 2)
-            }
-        } else {
-            bb.UR.y = contentTop; bb.LL.y = contentBottom
-        }
-        bp_graph_set_bb(graph, bb)
     }
 }

@@ -47,6 +47,7 @@ static inline graph_t *bp_graph_cluster(graph_t *g, int i) { return GD_clust(g)[
 
 // --- nodes
 static inline pointf bp_node_coord(node_t *n) { return ND_coord(n); }
+static inline void bp_node_set_coord(node_t *n, pointf p) { ND_coord(n) = p; }
 /// Width and height in points.
 static inline double bp_node_width(node_t *n) { return ND_width(n) * 72.0; }
 static inline double bp_node_height(node_t *n) { return ND_height(n) * 72.0; }

@@ -101,26 +101,32 @@ public struct DOTWriter: Sendable {
         }
 
         // Edges, in the graph's order (by consumer, then argument), then the trailing edge.
-        var edges: [(from: String, to: String, id: String, value: String, gradient: String?)] = []
+        var edges: [(from: String, to: String, id: String, value: String?, gradient: String?)] = []
         for (k, edge) in graph.edges.enumerated() {
             let from = graph.nodes[edge.from]
             let gradient = options.forwardOnly ? nil : evaluated.edgeGradients[k]
-            edges.append((DOTEscape.id(from.id), DOTEscape.id(graph.nodes[edge.to].id), "e\(k)",
-                          valueText(evaluated.values[edge.from], of: edge.from, in: graph, mode: mode),
+            // An anonymous constant's text is its value: its edge does not say it again
+            // (the sigmoid's −1 → ×). It has no gradient either, so it has no labels.
+            let value = from.isAnonymous ? nil : valueText(evaluated.values[edge.from], of: edge.from, in: graph, mode: mode)
+            edges.append((DOTEscape.id(from.id), DOTEscape.id(graph.nodes[edge.to].id), "e\(k)", value,
                           gradient.map { gradientText($0, of: edge.from, to: edge.to, in: graph, mode: mode) }))
         }
         edges.append((DOTEscape.id(graph.outputNode.id), DOTEscape.id(sinkID), "out",
                       valueText(evaluated.values[graph.output], of: graph.output, in: graph, mode: mode),
                       options.forwardOnly ? nil : gradientText(graph.seed, of: graph.output, to: nil, in: graph, mode: mode)))
         for edge in edges {
+            guard let value = edge.value else {
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\"]")
+                continue
+            }
             switch (options.style, edge.gradient) {
             case (.labels, let gradient?):
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(edge.value), headlabel=\(gradient)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value), headlabel=\(gradient)]")
             case (.backwardArrows, let gradient?):
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(edge.value)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value)]")
                 line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\(Self.gradientSuffix)\", label=\(gradient), dir=back, color=\(red), fontcolor=\(red)]")
             case (_, nil):
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(edge.value)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value)]")
             }
         }
         line("}")
