@@ -18,8 +18,11 @@ let package = Package(
         // Graphviz's C API (libgvc, found through pkg-config). Imported by BPGraphRender only.
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc",
                        providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]),
+        // cairo's C API (found through pkg-config), for the raster device's image surfaces.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
         // DOT text → image bytes, in-process through libgvc: the only target that touches C.
-        .target(name: "BPGraphRender", dependencies: ["BPGraph", "CGraphviz"]),
+        .target(name: "BPGraphRender", dependencies: ["BPGraph", "CGraphviz", "CCairo"]),
         // The command line: thin commands over the library.
         .executableTarget(name: "bpgraph", dependencies: [
             "BPGraph",

@@ -84,3 +84,4 @@ for op, shapes, at in cases:
     if worst >= 1e-6: bad += 1
     print(f'{op:18s} {str(shapes):24s} max rel err {worst:.2e} {status}')
 print('mismatches:', bad)
+sys.exit(1 if bad else 0)

@@ -46,26 +46,20 @@ struct RenderBenchmark {
     /// the process costs what it costs a shell.
     @discardableResult
     func time(_ arguments: [String], expectSuccess: Bool = true) throws -> Double {
+        try run(arguments, expectSuccess: expectSuccess).seconds
+    }
+
+    /// Runs a command to completion (output discarded, stderr kept for a failure's
+    /// message): its wall time and peak RSS. posix_spawn, so that starting the process
+    /// costs what it costs a shell.
+    func run(_ arguments: [String], expectSuccess: Bool = true) throws -> Spawned {
         let errorsPath = work + "/stderr.txt"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorsPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let start = now()
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
-        guard spawned == 0 else { throw BenchError("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let elapsed = now() - start
-        if expectSuccess && status != 0 {
+        let result = try spawn(arguments, stderrPath: errorsPath)
+        if expectSuccess && result.status != 0 {
             let message = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
-            throw BenchError("\(arguments.joined(separator: " ")) failed (status \(status)): \(message.prefix(400))")
+            throw BenchError("\(arguments.joined(separator: " ")) failed (status \(result.status)): \(message.prefix(400))")
         }
-        return elapsed
+        return result
     }
 
     /// A shell loop running one `dot` process per figure, as a user's script would.
@@ -237,6 +231,8 @@ struct RenderBenchmark {
 
         print("\n4. peak RSS of one process rendering figures in a loop (spec → PNG bytes, all in process; measured first)")
         print(memoryReport)
+
+        print("\n5. " + (try start(runs: max(21, runs))))
     }
 
     /// Where the time of one figure goes, in process: before (Graphviz's png device,
@@ -300,6 +296,147 @@ struct RenderBenchmark {
         report += String(format: "  all %d templates:  after one round (%d) %.1f MB, after %d renders %.1f MB: growth %.1f MB   (target ≤ 5 MB: %@); resident now %.1f MB",
                          texts.count, texts.count, round, renders, all1000, all1000 - round, all1000 - round <= 5 ? "met" : "MISSED", currentRSS())
         return report
+    }
+}
+
+extension RenderBenchmark {
+    /// Max RSS of the release CLI rendering a batch of `small` copies of one template
+    /// against a batch of `large` copies, for every template and format: what a user's
+    /// `bpgraph render specs/ -o out/` holds on to as the batch grows.
+    func batchMemory(small: Int = 10, large: Int = 1000, formats: [String] = ["png", "svg", "pdf"], only: String? = nil) throws {
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var names = try FileManager.default.contentsOfDirectory(atPath: templates).filter { $0.hasSuffix(".json") }.sorted()
+        if let only { names = names.filter { $0.contains(only) } }
+        print("batch memory: max RSS of `bpgraph render BATCH -o OUT --format F --force --quiet` (release), \(small) against \(large) copies of one template")
+        print("template                                   " + formats.map { $0.uppercased().padding(toLength: 22, withPad: " ", startingAt: 0) }.joined())
+        var worst: (growth: Double, what: String) = (-.infinity, "")
+        var worstFlat: (growth: Double, what: String) = (-.infinity, "")
+        for name in names {
+            let text = try String(contentsOfFile: templates + "/" + name, encoding: .utf8)
+            let hasGroups = text.contains("\"group\"")
+            var cells: [String] = []
+            for (count, folder) in [(small, "small"), (large, "large")] {
+                let dir = work + "/batch-\(folder)"
+                try? FileManager.default.removeItem(atPath: dir)
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                for i in 0..<count { try text.write(toFile: String(format: "%@/%04d.json", dir, i), atomically: false, encoding: .utf8) }
+            }
+            for format in formats {
+                var peaks: [Double] = []
+                for folder in ["small", "large"] {
+                    let out = work + "/batch-out-\(folder)"
+                    let r = try run([bpgraph, "render", work + "/batch-\(folder)", "-o", out, "--format", format, "--force", "--quiet"])
+                    peaks.append(r.peakRSS)
+                    try? FileManager.default.removeItem(atPath: out)
+                }
+                let growth = peaks[1] - peaks[0]
+                if hasGroups, growth > worst.growth { worst = (growth, "\(name) \(format)") }
+                if !hasGroups, growth > worstFlat.growth { worstFlat = (growth, "\(name) \(format)") }
+                cells.append(String(format: "%5.1f → %5.1f %+5.1f", peaks[0], peaks[1], growth).padding(toLength: 22, withPad: " ", startingAt: 0))
+            }
+            print((name + (hasGroups ? " (groups)" : "")).padding(toLength: 43, withPad: " ", startingAt: 0) + cells.joined())
+        }
+        print(String(format: "largest growth without groups: %+.1f MB (%@; target ≤ 5 MB: %@); with groups: %+.1f MB (%@), Graphviz 2.42's cluster leak (scripts/graphviz-cluster-leak.c)",
+                     worstFlat.growth, worstFlat.what as NSString, worstFlat.growth <= 5 ? "met" : "MISSED", worst.growth, worst.what as NSString))
+        print(String(format: "(this process's peak RSS: %.1f MB; a child's figure counts only above it)", peakRSS()))
+    }
+}
+
+extension RenderBenchmark {
+    /// One figure as a process, the way a user renders one: `bpgraph render SPEC -o
+    /// FIGURE` against `dot -Tpng -Gdpi=144` (or `-Tsvg`) on the same figure's DOT,
+    /// interleaved, `runs` times each; medians of wall time and of CPU time (user +
+    /// system, which other load on the machine disturbs less).
+    func start(runs: Int = 21) throws -> String {
+        let spec = templates + "/08-sigmoid.json"
+        let dotFile = work + "/sigmoid.dot"
+        try time([bpgraph, "render", spec, "-o", dotFile])
+        var report = "one figure as a process (08-sigmoid), median of \(runs) interleaved runs: wall time and CPU time\n"
+        for format in ["png", "svg"] {
+            let dpi = format == "png" ? ["-Gdpi=144"] : []
+            let commands = [[bpgraph, "render", spec, "-o", work + "/start-bp.\(format)"],
+                            [dot, "-T\(format)"] + dpi + [dotFile, "-o", work + "/start-dot.\(format)"]]
+            var wall = [[Double]](repeating: [], count: 2), cpu = [[Double]](repeating: [], count: 2)
+            for _ in 0..<runs {
+                for (i, command) in commands.enumerated() {
+                    let r = try run(command)
+                    wall[i].append(r.seconds)
+                    cpu[i].append(r.cpu)
+                }
+            }
+            func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+            let (w0, w1, c0, c1) = (median(wall[0]), median(wall[1]), median(cpu[0]), median(cpu[1]))
+            report += String(format: "  %@: bpgraph %.1f ms (CPU %.1f ms), dot %.1f ms (CPU %.1f ms): %.2f× dot's wall time, %.2f× its CPU time   (target ≤ 0.8×: %@)\n",
+                             format.uppercased(), 1000 * w0, 1000 * c0, 1000 * w1, 1000 * c1, w0 / w1, c0 / c1, w0 / w1 <= 0.8 ? "met" : "MISSED")
+        }
+        var version: [Double] = []
+        for _ in 0..<runs { version.append(try run([bpgraph, "--version"]).seconds) }
+        report += String(format: "  bpgraph --version alone: %.1f ms", 1000 * version.sorted()[runs / 2])
+        return report
+    }
+}
+
+extension RenderBenchmark {
+    /// RSS of one `bpgraph watch` process after 10 and after `renders` re-renders: the
+    /// spec is edited, the benchmark waits for the "rendered" line, and so on. RSS is
+    /// read with `ps` (Linux and macOS).
+    func watchMemory(template: String, renders: Int, format: String = "png") throws -> String {
+        let folder = work + "/watch-specs", out = work + "/watch-out"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let text = try String(contentsOfFile: templates + "/" + template, encoding: .utf8)
+        guard text.contains("\"title\": \"") else { throw BenchError("\(template) has no title to edit") }
+        let spec = folder + "/figure.json"
+        try text.write(toFile: spec, atomically: true, encoding: .utf8)
+        let log = work + "/watch.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bpgraph)
+        process.arguments = ["watch", folder, "-o", out, "--format", format, "--interval", "20"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        func rendered() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: " rendered ").count - 1
+        }
+        /// Waits for the render count to pass `count`; `edit` is repeated (with a new
+        /// number) when nothing happens for two seconds: watch may miss an edit made
+        /// while it renders (issue 12), which is not what this measures.
+        var edits = 0
+        func edit() throws {
+            edits += 1
+            try text.replacingOccurrences(of: "\"title\": \"", with: "\"title\": \"\(edits) ").write(toFile: spec, atomically: true, encoding: .utf8)
+        }
+        func waitForRender(after count: Int, editing: Bool) throws {
+            var last = now()
+            while rendered() <= count {
+                guard process.isRunning else { throw BenchError("watch stopped") }
+                if editing, now() - last > 2 { try edit(); last = now() }
+                usleep(5_000)
+            }
+        }
+        func rss() -> Double {
+            let ps = Process()
+            ps.executableURL = URL(fileURLWithPath: "/bin/ps")
+            ps.arguments = ["-o", "rss=", "-p", String(process.processIdentifier)]
+            let p = Pipe()
+            ps.standardOutput = p
+            try? ps.run()
+            let out = String(decoding: p.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            ps.waitUntilExit()
+            return (Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / 1024
+        }
+        try waitForRender(after: 0, editing: false)
+        var after10 = 0.0
+        for i in 1...renders {
+            // A different number each time, so every edit changes the figure.
+            let count = rendered()
+            try edit()
+            try waitForRender(after: count, editing: true)
+            if i == 10 { after10 = rss() }
+        }
+        let end = rss()
+        return String(format: "  %@ (%@): RSS after 10 re-renders %.1f MB, after %d: %.1f MB: %+.1f MB", template as NSString, format.uppercased() as NSString, after10, renders, end, end - after10)
     }
 }
 

@@ -1,3 +1,4 @@
+import CCairo
 import CGraphviz
 
 /// A figure drawn by Graphviz and not yet encoded: the bytes of a vector format, or

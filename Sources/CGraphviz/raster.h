@@ -15,7 +15,7 @@
 #include <graphviz/gvplugin.h>
 #include <graphviz/gvplugin_device.h>
 #include <graphviz/gvcjob.h>
-#include <cairo/cairo.h>
+#include <cairo.h>              // through pkg-config cairo (the CCairo target)
 #include <zlib.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,11 +8,28 @@
 #include <graphviz/gvc.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/types.h>
+#include <graphviz/graphviz_version.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include "raster.h"
 #include "reader.h"
 
-// Exported by libgvc / libcgraph but declared in no installed header.
+// Graphviz 2.42 (Debian 12, Ubuntu 22.04/24.04) has no version macros and spells its
+// truth type `boolean` (unsigned char); later releases (the ones that define
+// GRAPHVIZ_VERSION_MAJOR: Homebrew's 12-14, Fedora, Arch) use C's `bool` in the same
+// struct fields (splineInfo's callbacks and flags).
+#ifdef GRAPHVIZ_VERSION_MAJOR
+typedef bool bp_truth;
+#else
+typedef boolean bp_truth;
+#endif
+
+// Exported by libgvc / libcgraph but declared in no installed header. All five are
+// exported (nm -D) by 2.42's libgvc.so.6 / libcgraph.so.6, and are used the same way
+// by Graphviz's own plugins; they are internals, not API, so a release that stops
+// exporting one fails at link time here rather than at run time. CI builds against
+// 2.42 only (see the README); on newer Graphviz check with
+// `nm -D $(pkg-config --variable=libdir libgvc)/libgvc.* | grep -w make_label`.
 extern textlabel_t *make_label(void *obj, char *str, int kind, double fontsize, char *fontname, char *fontcolor);
 extern void free_label(textlabel_t *label);
 extern void gv_free_splines(edge_t *e);
@@ -46,10 +63,10 @@ static inline splines *bp_edge_splines(edge_t *e) { return ED_spl(e); }
 
 /// Replaces the edge's spline with the cubic Bézier through `points` (3k+1 control
 /// points), clipped to both nodes' shapes and with the edge's own arrowheads.
-static boolean bp_no_swap(edge_t *e) { (void)e; return FALSE; }
-static boolean bp_no_merge(node_t *n) { (void)n; return FALSE; }
+static bp_truth bp_no_swap(edge_t *e) { (void)e; return 0; }
+static bp_truth bp_no_merge(node_t *n) { (void)n; return 0; }
 static inline void bp_edge_reroute(edge_t *e, pointf *points, int count) {
-    static splineInfo info = { bp_no_swap, bp_no_merge, TRUE, FALSE };
+    static splineInfo info = { bp_no_swap, bp_no_merge, 1, 0 };
     gv_free_splines(e);
     clip_and_install(e, aghead(e), points, count, &info);
 }

@@ -33,13 +33,6 @@ enum Fixtures {
             { "id": "y", "op": "reciprocal", "in": ["c"], "label": "/" } ],
           "output": "y" }
         """
-
-    /// Resident memory of this process, in bytes.
-    static func residentBytes() -> Int {
-        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = statm.split(separator: " ")
-        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
 }
 
 /// Geometry problems of one rendered SVG figure: each value text must lie above its

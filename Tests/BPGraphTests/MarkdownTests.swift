@@ -167,7 +167,7 @@ struct MarkdownTests {
             // The title in the spec, and the same text in the fence's info string.
             let text = "Intro\n\n```bpgraph \(title)\n\(json)\n```\nEnd\n"
             let p = try post(text)
-            let (bytes, problems) = p.rewritten(figures: figures(p), replace: true)
+            let (bytes, problems, _) = p.rewritten(figures: figures(p), replace: true)
             #expect(problems.isEmpty)
             let replaced = String(decoding: bytes, as: UTF8.self)
             #expect(!replaced.contains("```"), "the block was hidden: \(title)")
@@ -257,6 +257,97 @@ struct MarkdownTests {
         #expect(!MarkdownPost.isFigureFileName("bpgraph-0123456789AB.png"))
         #expect(!MarkdownPost.isFigureFileName("bpgraph-0123456789a.svg"))
         #expect(!MarkdownPost.isFigureFileName("figure-0123456789ab.svg"))
+    }
+
+    @Test("blocks in list items (tabs, 4 and 2 spaces, on the marker line) and block quotes; the image line goes into the same container")
+    func containers() throws {
+        let text = "- a\n\t- b\n\t\t```bpgraph\n\t\ty = exp(x)\n\t\tx = 1\n\t\t```\n\t- c\n- d\n    ```bpgraph\n    z = x\n    ```\n"
+            + "- e\n  ```bpgraph\n  q = x\n  ```\n- ```bpgraph\n  w = x\n  ```\n\n> quote\n> ```bpgraph\n> s = x\n> ```\n>\n> > ```bpgraph\n> > t = x\n> > ```\n"
+            + "\n    ```bpgraph\n    indented = code\n    ```\n"
+        let p = try post(text)
+        #expect(p.problems.isEmpty)
+        #expect(p.blocks.map(\.line) == [3, 9, 13, 16, 21, 25])
+        #expect(p.blocks.map(\.content) == ["y = exp(x)\nx = 1\n", "z = x\n", "q = x\n", "w = x\n", "s = x\n", "t = x\n"])
+        let out = try rewrite(text)
+        func image(_ i: Int) -> String { "![fig \(i)](img/bpgraph-\(SHA256.hex(Array(p.blocks[i].content.utf8)).prefix(12)).svg)" }
+        #expect(out.contains("\t\t```\n\t\t\(image(0))\n\t- c\n"))
+        #expect(out.contains("    ```\n    \(image(1))\n- e\n"))
+        #expect(out.contains("  ```\n  \(image(2))\n- ```"))
+        #expect(out.contains("  ```\n  \(image(3))\n\n"))
+        #expect(out.contains("> ```\n> \(image(4))\n>\n"))
+        #expect(out.contains("> > ```\n> > \(image(5))\n"))
+        #expect(try rewrite(out) == out)
+        // --replace keeps the container on every line of the comment.
+        let replaced = try rewrite(text, replace: true)
+        #expect(replaced.contains("\t\t<!-- bpgraph\n\t\ty = exp(x)\n\t\tx = 1\n\t\t-->\n\t\t\(image(0))\n"))
+        #expect(replaced.contains("- <!-- bpgraph\n  w = x\n  -->\n  \(image(3))\n"))
+        #expect(replaced.contains("> <!-- bpgraph\n> s = x\n> -->\n> \(image(4))\n"))
+        let again = try post(replaced)
+        #expect(again.blocks.map(\.content) == p.blocks.map(\.content))
+        #expect(try rewrite(replaced, replace: true) == replaced)
+    }
+
+    @Test("--replace in list items and quotes: the container on every line, the spec encoded, empty lines keep the quote markers; reruns decode it byte for byte")
+    func replaceInContainers() throws {
+        let json = "{ \"title\": \"a --> b --!> c\", \"expr\": \"y = exp(x)\",\n\n\"values\": { \"x\": 1 } }"
+        func indented(_ prefix: String) -> String {
+            json.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? String(prefix.reversed().drop(while: { $0 == " " }).reversed()) : prefix + $0 }
+                .joined(separator: "\n")
+        }
+        let text = "- item\n  ```bpgraph x--y\n\(indented("  "))\n  ```\n\n> quote\n> ```bpgraph\n\(indented("> "))\n> ```\n>\n> > ```bpgraph\n\(indented("> > "))\n> > ```\n"
+        let p = try post(text)
+        #expect(p.problems.isEmpty)
+        #expect(p.blocks.count == 3)
+        #expect(p.blocks.allSatisfy { $0.content == json + "\n" })
+        let replaced = try rewrite(text, replace: true)
+        #expect(!replaced.contains("```"))
+        #expect(replaced.contains("- item\n  <!-- bpgraph x-&#45;y\n  { \"title\": \"a -&#45;> b -&#45;!> c\", \"expr\": \"y = exp(x)\",\n\n  \"values\": { \"x\": 1 } }\n  -->\n"))
+        #expect(replaced.contains("> <!-- bpgraph\n> { \"title\": \"a -&#45;> b -&#45;!> c\", \"expr\": \"y = exp(x)\",\n>\n> \"values\": { \"x\": 1 } }\n> -->\n"))
+        #expect(replaced.contains("> > <!-- bpgraph\n> > { \"title\": \"a -&#45;> b -&#45;!> c\", \"expr\": \"y = exp(x)\",\n> >\n> > \"values\": { \"x\": 1 } }\n> > -->\n"))
+        // Between each comment's opening and its closing line, nothing can end it.
+        for line in replaced.split(separator: "\n") where !line.hasSuffix("-->") {
+            #expect(!line.replacingOccurrences(of: "<!-- bpgraph", with: "").contains("--"), "\(line)")
+        }
+        let again = try post(replaced)
+        #expect(again.problems.isEmpty)
+        #expect(again.blocks.map(\.content) == p.blocks.map(\.content))
+        #expect(again.blocks.map(\.info) == ["x--y", "", ""])
+        #expect(try rewrite(replaced, replace: true) == replaced)
+        #expect(try rewrite(replaced) == replaced)
+    }
+
+    @Test("a block whose list item or quote ends before its closing fence is never closed; lazy lines keep the item open")
+    func containerEnds() throws {
+        let p = try post("> ```bpgraph\n> y = x\nnot quoted\n\n- item\nlazy continuation\n  ```bpgraph\n  z = x\n  ```\n")
+        #expect(p.problems.map(\.description) == ["post.md:1: the ```bpgraph block is never closed (add a line ``` after the spec, inside the same list item or quote)"])
+        #expect(p.blocks.map(\.line) == [7])
+    }
+
+    @Test("the author's alt text and attributes are kept unless they are bpgraph's own; <picture> and {: .light } pairs are one block's lines")
+    func imageLines() throws {
+        let name = "bpgraph-0123456789ab.svg", newName = "bpgraph-ba9876543210.svg"
+        let figure = MarkdownFigure(alt: "new alt", images: [.init(link: "/a/\(newName)", attributes: "{: width=\"10\" height=\"5\" }")])
+        func run(_ line: String, previous: [String: WrittenImage] = [:]) throws -> String {
+            let p = try post("```bpgraph\ny = x\n```\n" + line + "\nafter\n")
+            return String(decoding: p.rewritten(figures: [0: figure], replace: false, previous: previous).bytes, as: UTF8.self)
+        }
+        let ours = [name: WrittenImage(files: [name], alt: "old alt", attributes: "{: width=\"8\" height=\"4\" }")]
+        // bpgraph's own text follows the block.
+        #expect(try run("![old alt](/a/\(name)){: width=\"8\" height=\"4\" }", previous: ours)
+                == "```bpgraph\ny = x\n```\n![new alt](/a/\(newName)){: width=\"10\" height=\"5\" }\nafter\n")
+        // The author's stays.
+        #expect(try run("![mine](/a/\(name)){: width=\"600\" }", previous: ours)
+                == "```bpgraph\ny = x\n```\n![mine](/a/\(newName)){: width=\"600\" }\nafter\n")
+        // No record: the alt text is kept, missing attributes are added.
+        #expect(try run("![old alt](/a/\(name))") == "```bpgraph\ny = x\n```\n![old alt](/a/\(newName)){: width=\"10\" height=\"5\" }\nafter\n")
+        // Two lines of ours (a light/dark pair) and a <picture> are replaced whole.
+        #expect(try run("![a](\(name)){: .light }\n![a](bpgraph-111111111111.png){: .dark }")
+                == "```bpgraph\ny = x\n```\n![a](/a/\(newName)){: .light }\nafter\n")
+        let picture = MarkdownFigure.pictureLine(alt: "a \"b\" & c", light: name, dark: "bpgraph-111111111111.png", width: 3, height: 4)
+        #expect(picture == "<picture><source media=\"(prefers-color-scheme: dark)\" srcset=\"bpgraph-111111111111.png\"><img alt=\"a &quot;b&quot; &amp; c\" src=\"\(name)\" width=\"3\" height=\"4\"></picture>")
+        let p = try post("```bpgraph\ny = x\n```\n" + picture + "\n")
+        #expect(p.blocks[0].images.map(\.files) == [[name, "bpgraph-111111111111.png"]])
+        #expect(p.blocks[0].images[0].alt == "a \"b\" & c")
     }
 
     @Test("SHA-256 matches the standard's test vectors")

@@ -47,8 +47,9 @@ private func read(_ dir: URL, _ name: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: dir.appendingPathComponent(name)))
 }
 
+/// The files of a folder, without hidden ones (bpgraph's record of the figures it wrote).
 private func files(_ dir: URL, _ folder: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path)) ?? []).sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
 }
 
 /// The image links (`![…](target)`) of a post, in order.
@@ -67,7 +68,7 @@ struct AuthoringCLITests {
         let dir = try scratch(["post.md": blogPost])
         let first = try bpgraph(["render", "post.md", "--assets", "assets"], in: dir)
         #expect(first.status == 1)
-        #expect(first.stderr == "post.md:27: nodes[1] \"y\": unknown op \"expp\" (did you mean \"exp\"?)\n")
+        #expect(first.stderr == "post.md:27: nodes[1] \"y\": unknown op \"expp\" (did you mean \"exp\"?)\npost.md: 2 figures (2 rendered, 0 unchanged), 1 failed\n")
         let written = String(decoding: try read(dir, "post.md"), as: UTF8.self)
         let assets = files(dir, "assets")
         #expect(assets.count == 2)
@@ -90,7 +91,7 @@ struct AuthoringCLITests {
         let before = try read(dir, "post.md")
         let second = try bpgraph(["render", "post.md", "--assets", "assets"], in: dir)
         #expect(second.status == 1)
-        #expect(second.stderr == "post.md:29: nodes[1] \"y\": unknown op \"expp\" (did you mean \"exp\"?)\n")
+        #expect(second.stderr == "post.md:29: nodes[1] \"y\": unknown op \"expp\" (did you mean \"exp\"?)\npost.md: 2 figures (0 rendered, 2 unchanged), 1 failed\n")
         #expect(try read(dir, "post.md") == before)
         #expect(files(dir, "assets") == assets)
 
@@ -181,7 +182,7 @@ struct AuthoringCLITests {
         #expect(assetsForSpec.status == 2)
         let unclosed = try bpgraph(["render", "open.md"], in: dir)
         #expect(unclosed.status == 1)
-        #expect(unclosed.stderr == "open.md:2: the ```bpgraph block is never closed (add a line ``` after the spec)\n")
+        #expect(unclosed.stderr == "open.md:2: the ```bpgraph block is never closed (add a line ``` after the spec)\nopen.md: 0 figures (0 rendered, 0 unchanged), 1 failed\n")
         #expect(try read(dir, "open.md") == Array("Intro\n```bpgraph\ny = exp(x)\n".utf8))
         let missing = try bpgraph(["render", "nope.md"], in: dir)
         #expect(missing.status == 1)

@@ -19,23 +19,30 @@ let executable: URL = {
     return URL(fileURLWithPath: ".build/debug/bpgraph")
 }()
 
+/// Runs bpgraph to completion. Standard input, output and error go through temporary
+/// files, not pipes: a pipe read to its end while the other one fills (more than 64 KiB
+/// of errors, say) would block both processes for good.
 func bpgraph(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Run {
+    let files = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: files) }
+    let inURL = files.appendingPathComponent("stdin"), outURL = files.appendingPathComponent("stdout"), errURL = files.appendingPathComponent("stderr")
+    try Data((stdin ?? "").utf8).write(to: inURL)
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let input = try FileHandle(forReadingFrom: inURL), output = try FileHandle(forWritingTo: outURL), errors = try FileHandle(forWritingTo: errURL)
+    defer { try? input.close(); try? output.close(); try? errors.close() }
     process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-               stderr: String(decoding: errData, as: UTF8.self))
+    return Run(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+               stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }
 
 /// A fresh temporary directory holding the given files.

@@ -32,10 +32,13 @@ public struct FigureOptions: Sendable, Equatable {
     public var theme: Theme
     public var forwardOnly: Bool
     public var transparent: Bool
+    /// `--theme auto`: the theme for readers who prefer dark pages (`theme` is the light
+    /// one). The DOT is always one theme's; the renderer draws both and merges them.
+    public var darkTheme: Theme?
 
     public init(direction: Direction = .leftToRight, style: Style = .labels, labels: Labels? = nil,
                 numbers: NumberFormat = NumberFormat(), theme: Theme = .light,
-                forwardOnly: Bool = false, transparent: Bool = false) {
+                forwardOnly: Bool = false, transparent: Bool = false, darkTheme: Theme? = nil) {
         self.direction = direction
         self.style = style
         self.labels = labels
@@ -43,5 +46,15 @@ public struct FigureOptions: Sendable, Equatable {
         self.theme = theme
         self.forwardOnly = forwardOnly
         self.transparent = transparent
+        self.darkTheme = darkTheme
+    }
+
+    /// These options with the dark theme as the only one.
+    public var dark: FigureOptions? {
+        guard let darkTheme else { return nil }
+        var options = self
+        options.theme = darkTheme
+        options.darkTheme = nil
+        return options
     }
 }

@@ -22,17 +22,14 @@ public struct EvaluatedGraph: Sendable {
         var upstream = [Tensor?](repeating: nil, count: graph.nodes.count)
         var edgeGradients = [Tensor?](repeating: nil, count: graph.edges.count)
         upstream[graph.output] = graph.seed
-        // Edges into each node, by argument.
-        var inEdge = [[Int]](repeating: [], count: graph.nodes.count)
-        for (e, edge) in graph.edges.enumerated() { inEdge[edge.to].append(e) }
 
         for index in graph.order.reversed() {
             let node = graph.nodes[index]
             guard case .op(let op, let attributes) = node.kind, let ug = upstream[index] else { continue }
             let inputs = node.inputs.map { values[$0] }
             let downstream = op.backward(inputs, values[index], ug, attributes)
-            for (k, e) in inEdge[index].enumerated() {
-                let from = node.inputs[k]
+            for (k, from) in node.inputs.enumerated() {
+                let e = graph.inEdge(index, k)
                 guard !graph.nodes[from].isConstant, let dg = downstream[k] else { continue }
                 if !dg.isFinite {
                     throw SpecError(Diagnostic(file: graph.file, place: node.place,
@@ -50,13 +47,14 @@ public struct EvaluatedGraph: Sendable {
         // Nodes the output does not depend on get a zero gradient; constants and nodes
         // whose every out-edge carries no gradient (loss targets) get none.
         var gradients = upstream
+        let reaches = Self.reachesDifferentiableUse(graph)
         for index in graph.nodes.indices where gradients[index] == nil {
             let node = graph.nodes[index]
             if node.isConstant { continue }
             let outs = graph.outEdges[index]
             let blocked = !outs.isEmpty && outs.allSatisfy { e in
                 let edge = graph.edges[e]
-                return graph.nodes[edge.to].op!.nonDifferentiableInputs.contains(edge.input) || Self.blockedTarget(edge.to, graph)
+                return graph.nodes[edge.to].op!.nonDifferentiableInputs.contains(edge.input) || !reaches[edge.to]
             }
             if !blocked { gradients[index] = Tensor.zeros(node.shape) }
         }
@@ -97,22 +95,20 @@ public struct EvaluatedGraph: Sendable {
         }
     }
 
-    /// Whether every path from `node` to anything ends in a loss's target slot.
-    private static func blockedTarget(_ node: Int, _ graph: Graph) -> Bool {
-        // Iterative: visit everything downstream; blocked when no path reaches a differentiable use.
-        var stack = [node]
-        var seen = Set<Int>()
-        while let n = stack.popLast() {
-            if !seen.insert(n).inserted { continue }
-            if n == graph.output { return false }
+    /// For each node, whether some path from it along differentiable uses reaches the
+    /// output or a node nothing uses; false when every path ends in a loss's target
+    /// slot. One pass in reverse evaluation order (every consumer comes later in it).
+    private static func reachesDifferentiableUse(_ graph: Graph) -> [Bool] {
+        var reaches = [Bool](repeating: false, count: graph.nodes.count)
+        for n in graph.order.reversed() {
             let outs = graph.outEdges[n]
-            if outs.isEmpty { return false }
-            for e in outs {
+            if n == graph.output || outs.isEmpty { reaches[n] = true; continue }
+            reaches[n] = outs.contains { e in
                 let edge = graph.edges[e]
-                if !graph.nodes[edge.to].op!.nonDifferentiableInputs.contains(edge.input) { stack.append(edge.to) }
+                return !graph.nodes[edge.to].op!.nonDifferentiableInputs.contains(edge.input) && reaches[edge.to]
             }
         }
-        return true
+        return reaches
     }
 
     private static func firstNonFinite(_ t: Tensor) -> String {
@@ -127,7 +123,7 @@ public struct EvaluatedGraph: Sendable {
     /// The gradient on the edge from `from` into argument `input` of `to`.
     public func edgeGradient(from: String, to: String, input: Int? = nil) -> Tensor? {
         guard let f = graph.index(of: from), let t = graph.index(of: to) else { return nil }
-        guard let e = graph.edges.firstIndex(where: { $0.from == f && $0.to == t && (input == nil || $0.input == input) }) else { return nil }
+        guard let e = graph.outEdges[f].first(where: { graph.edges[$0].to == t && (input == nil || graph.edges[$0].input == input) }) else { return nil }
         return edgeGradients[e]
     }
 }

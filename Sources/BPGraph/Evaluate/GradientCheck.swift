@@ -66,10 +66,6 @@ public struct GradientCheck: Sendable {
         var results: [Result] = []
         let skipped: [String]
         // Nodes downstream of each input are re-evaluated; the rest keep their values.
-        var consumers = [[Int]](repeating: [], count: graph.nodes.count)
-        for edge in graph.edges { consumers[edge.from].append(edge.to) }
-        var position = [Int](repeating: 0, count: graph.nodes.count)
-        for (k, n) in graph.order.enumerated() { position[n] = k }
         var values = evaluated.values
         var rng = SplitMix64(seed: 0x5EED)
         let summedTerms = Self.summedTerms(graph)
@@ -135,9 +131,9 @@ public struct GradientCheck: Sendable {
             var inCone = Set<Int>()
             var stack = [index]
             while let n = stack.popLast() {
-                for c in consumers[n] where inCone.insert(c).inserted { stack.append(c) }
+                for e in graph.outEdges[n] where inCone.insert(graph.edges[e].to).inserted { stack.append(graph.edges[e].to) }
             }
-            let cone = inCone.sorted { position[$0] < position[$1] }
+            let cone = inCone.sorted { graph.orderPosition[$0] < graph.orderPosition[$1] }
             /// The objective with this input replaced, and the size of its rounding error.
             func objective(_ perturbed: Tensor) throws -> (value: Double, noise: Double) {
                 values[index] = perturbed

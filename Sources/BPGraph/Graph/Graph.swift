@@ -41,19 +41,75 @@ public struct Graph: Sendable {
     /// The spec's default edge labels, if it names them.
     public var labels: String?
     /// Nodes in drawing order: the spec's order, each anonymous constant just before its consumer.
-    public var nodes: [Node]
-    /// Edges ordered by consumer, then argument.
-    public var edges: [Edge]
+    public private(set) var nodes: [Node]
+    /// Edges ordered by consumer, then argument: node `v`'s argument `k` arrives on edge
+    /// `firstInEdge[v] + k`.
+    public private(set) var edges: [Edge]
     /// Evaluation order: every node after its inputs; spec order where that allows.
-    public var order: [Int]
-    public var output: Int
-    public var seed: Tensor
-    /// For each node, the indices of the edges leaving it.
-    public var outEdges: [[Int]]
+    public private(set) var order: [Int]
+    public private(set) var output: Int
+    public private(set) var seed: Tensor
+    /// For each node, the indices of the edges leaving it, in edge order.
+    public private(set) var outEdges: [[Int]]
+    /// For each node, the index of the edge carrying its first argument (its arguments'
+    /// edges follow it); `edges.count` for a node without inputs at the end.
+    public private(set) var firstInEdge: [Int]
+    /// For each node, its place in `order`.
+    public private(set) var orderPosition: [Int]
+    private var indexByID: [String: Int]
 
     public var outputNode: Node { nodes[output] }
 
-    public func index(of id: String) -> Int? { nodes.firstIndex { $0.id == id } }
+    /// The node with this id (an anonymous constant's id too, `c/in1`).
+    public func index(of id: String) -> Int? { indexByID[id] }
+
+    /// The edge carrying argument `k` of node `v`.
+    public func inEdge(_ v: Int, _ k: Int) -> Int { firstInEdge[v] + k }
+
+    /// A graph from resolved nodes, its adjacency and id index derived from them (the
+    /// node's `inputs`). `order` must list every node after its inputs; nothing else is
+    /// checked here: `init(_ spec:)` is the checked way in. For tests and tools that
+    /// build a graph directly, with ops of their own.
+    public init(file: String, title: String? = nil, labels: String? = nil, nodes: [Node], order: [Int],
+                output: Int, seed: Tensor) {
+        precondition(order.count == nodes.count && nodes.indices.contains(output), "an order must list every node once")
+        self.file = file
+        self.title = title
+        self.labels = labels
+        self.nodes = nodes
+        self.order = order
+        self.output = output
+        self.seed = seed
+        var edges: [Edge] = []
+        edges.reserveCapacity(nodes.reduce(0) { $0 + $1.inputs.count })
+        var outEdges = [[Int]](repeating: [], count: nodes.count)
+        var firstInEdge = [Int](repeating: 0, count: nodes.count)
+        var indexByID: [String: Int] = [:]
+        indexByID.reserveCapacity(nodes.count)
+        for (to, node) in nodes.enumerated() {
+            firstInEdge[to] = edges.count
+            if indexByID[node.id] == nil { indexByID[node.id] = to }
+            for (k, from) in node.inputs.enumerated() {
+                outEdges[from].append(edges.count)
+                edges.append(Edge(from: from, to: to, input: k))
+            }
+        }
+        var orderPosition = [Int](repeating: 0, count: nodes.count)
+        for (k, n) in order.enumerated() { orderPosition[n] = k }
+        self.edges = edges
+        self.outEdges = outEdges
+        self.firstInEdge = firstInEdge
+        self.orderPosition = orderPosition
+        self.indexByID = indexByID
+    }
+
+    /// This graph with one more node, computed from existing ones and evaluated last
+    /// (and made the output when `output` is true, with the seed `seed`).
+    public func appending(_ node: Node, output makeOutput: Bool = false, seed newSeed: Tensor? = nil) -> Graph {
+        let index = nodes.count
+        return Graph(file: file, title: title, labels: labels, nodes: nodes + [node], order: order + [index],
+                     output: makeOutput ? index : output, seed: newSeed ?? (makeOutput ? Tensor.filled(1, shape: node.shape) : seed))
+    }
 }
 
 extension Graph {
@@ -66,7 +122,8 @@ extension Graph {
         var nodes: [Node] = []
         var indexByID: [String: Int] = [:]
         var pendingInputs: [(node: Int, spec: Int, inputs: [NodeSpec.Input])] = []
-        lazy var takenIDs = Set(spec.nodes.map(\.id))
+        // Every id the spec names, and every id made for an anonymous constant so far.
+        var takenIDs = Set(spec.nodes.map(\.id))
         for (specIndex, node) in spec.nodes.enumerated() {
             if let first = indexByID[node.id], !nodes[first].isAnonymous {
                 problems.add(node.place, "duplicate id \"\(node.id)\" (first defined at \(nodes[first].place))")
@@ -201,16 +258,8 @@ extension Graph {
 
         if !problems.diagnostics.isEmpty { throw SpecError(problems.diagnostics) }
 
-        var edges: [Edge] = []
-        var outEdges = [[Int]](repeating: [], count: nodes.count)
-        for (to, node) in nodes.enumerated() {
-            for (k, from) in node.inputs.enumerated() {
-                outEdges[from].append(edges.count)
-                edges.append(Edge(from: from, to: to, input: k))
-            }
-        }
-        self.init(file: file, title: spec.title, labels: spec.labels, nodes: nodes, edges: edges, order: order,
-                  output: output!, seed: seed, outEdges: outEdges)
+        self.init(file: file, title: spec.title, labels: spec.labels, nodes: nodes, order: order,
+                  output: output!, seed: seed)
     }
 
     /// The most elements one value may have: far beyond any readable figure, well below

@@ -42,7 +42,13 @@ extension MarkdownBlock {
     private func decodeTree(format: SpecFormat, name: String, post: String) throws -> MarkdownBlockSpec {
         do {
             let spec = try SpecDecoder.decode(content, file: name, format: format)
-            return MarkdownBlockSpec(spec: spec, alt: spec.title ?? "computational graph")
+            // The alt text: the title, else the expression of an `expr` spec.
+            var expression: String?
+            if spec.title == nil {
+                let tree = try? (format == .json ? JSONReader.parse(content, file: name) : YAMLReader.parse(content, file: name))
+                if case .string(let text)? = tree?["expr"]?.kind { expression = text }
+            }
+            return MarkdownBlockSpec(spec: spec, alt: spec.title ?? expression ?? "computational graph")
         } catch let error as SpecError {
             throw SpecError(error.diagnostics.map { d in
                 guard let location = d.location else { return d }

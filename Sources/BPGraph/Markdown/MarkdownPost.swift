@@ -1,24 +1,29 @@
 import Foundation
 
 /// A Markdown post with ```` ```bpgraph ```` blocks: finds the blocks and rewrites the post
-/// with an image link after each (or in place of each), keeping every other byte as it was.
+/// with image lines after each (or in place of each), keeping every other byte as it was.
 ///
 /// Works on the post's bytes, line by line, so CRLF and LF line ends, a byte-order mark,
 /// trailing spaces and the front matter all come back unchanged. Pure: no file I/O.
 ///
-/// What counts as a block (CommonMark's rules, trimmed to what posts use):
-/// - a fenced code block at the left margin (up to 3 spaces of indent), of three or more
-///   backticks or tildes, whose info string's first word is `bpgraph`; it ends at a closing
-///   fence of the same character at least as long;
+/// What counts as a block (CommonMark's block structure, trimmed to what posts use):
+/// - a fenced code block of three or more backticks or tildes, up to 3 spaces from the
+///   left edge of its container, whose info string's first word is `bpgraph`; it ends at a
+///   closing fence of the same character at least as long;
 /// - the form `--replace` leaves behind: `<!-- bpgraph` on a line of its own, the spec, and
 ///   `-->` on a line of its own.
-/// Blocks inside other fenced code blocks, inside HTML comments, in indented code, in
-/// blockquotes or list items, and in the front matter (`---` … `---` or `+++` … `+++` at
-/// the top) are not blocks.
+/// The container is the page itself, a list item (its content indented by tabs or spaces
+/// past the marker, `- ` or `1. `) or a block quote (`> `), nested as deep as the post
+/// nests them: the notes this project comes from put their figures in list items indented
+/// with tabs. A block whose container ends before its closing fence is never closed.
+/// Blocks inside other fenced code blocks, inside HTML comments, in indented code, and in
+/// the front matter (`---` … `---` or `+++` … `+++` at the top) are not blocks.
 ///
-/// The image line that belongs to a block is the line right after it, when that line is a
-/// Markdown image whose target's file name is `bpgraph-<12 hex digits>.<ext>`: a rerun
-/// updates that line instead of adding another, so running twice changes nothing.
+/// The image lines that belong to a block are the lines right after it, in the same
+/// container, that link a file named `bpgraph-<12 hex digits>.<ext>`: a Markdown image
+/// (`![alt](…/bpgraph-….svg)`, maybe followed by attributes such as kramdown's
+/// `{: width="600" }`) or a `<picture>` element. A rerun updates those lines instead of
+/// adding others, so running twice changes nothing.
 public struct MarkdownPost: Sendable {
     public let file: String
     public let bytes: [UInt8]
@@ -71,18 +76,205 @@ public struct MarkdownPost: Sendable {
         String(decoding: bytes[lines[index].start..<lines[index].end], as: UTF8.self)
     }
 
-    private mutating func scan() {
-        var index = frontMatterEnd()
-        while index < lines.count {
-            let line = text(index)
-            if let fence = Fence(opening: line) {
-                index = scanFence(fence, from: index)
-            } else if let indent = Self.leadingSpaces(line), indent <= 3, line.dropFirst(indent).hasPrefix("<!--") {
-                index = scanComment(line: line, indent: indent, from: index)
-            } else {
-                index += 1
+    func lineBytes(_ index: Int) -> ArraySlice<UInt8> { bytes[lines[index].start..<lines[index].end] }
+
+    // MARK: - Block structure
+
+    /// A container block open at some line: a block quote or a list item whose content sits
+    /// `width` columns right of its container's content.
+    enum Container: Equatable {
+        case quote
+        case item(width: Int)
+
+        /// Consumes this container's marker or indent from `cursor`; false when the line
+        /// does not continue the container.
+        func continues(_ cursor: inout LineCursor) -> Bool {
+            switch self {
+            case .quote:
+                return cursor.consumeQuoteMarker()
+            case .item(let width):
+                if cursor.restIsBlank { return true }
+                guard cursor.indent >= width else { return false }
+                cursor.consumeColumns(width)
+                return true
             }
         }
+    }
+
+    /// A bpgraph block being read: where it opened and what it has collected.
+    private struct OpenBlock {
+        var form: MarkdownBlock.Form
+        var fence: Fence?
+        var depth: Int
+        var open: Int
+        var indent: Int
+        var info: String
+        var content: [MarkdownBlock.ContentLine] = []
+    }
+
+    /// Matches every container against line `index`; the cursor after them, or nil (with the
+    /// number that matched) when the line leaves one.
+    private func match(_ containers: [Container], line index: Int) -> (cursor: LineCursor, matched: Int) {
+        var cursor = LineCursor(lineBytes(index))
+        var matched = 0
+        for container in containers {
+            var trial = cursor
+            guard container.continues(&trial) else { break }
+            cursor = trial
+            matched += 1
+        }
+        return (cursor, matched)
+    }
+
+    private mutating func scan() {
+        var containers: [Container] = []
+        var paragraph = false
+        var openBlock: OpenBlock?
+        /// A fenced block of another language: its lines are not looked into.
+        var otherFence: (fence: Fence, depth: Int)?
+        var index = frontMatterEnd()
+        while index < lines.count {
+            var (cursor, matched) = match(containers, line: index)
+
+            if var block = openBlock {
+                if matched == block.depth {
+                    let rest = cursor.rest
+                    let closes: Bool
+                    if let fence = block.fence { closes = fence.isClosed(by: rest) }
+                    else { closes = Self.trimTrailing(rest).trimmingLeadingSpaces() == "-->" }
+                    if closes {
+                        finish(block, close: index, containers: containers)
+                        openBlock = nil
+                    } else if block.form == .comment && rest.contains("-->") {
+                        problems.append(Diagnostic(file: "\(file):\(block.open + 1)", message: "the <!-- bpgraph block is never closed (add a line --> after the spec)"))
+                        openBlock = nil
+                    } else {
+                        let text = Self.removeIndent(rest, upTo: block.indent)
+                        // A comment's lines were written through HTMLCommentText by --replace: decoded back.
+                        block.content.append(MarkdownBlock.ContentLine(line: index + 1, text: block.form == .comment ? HTMLCommentText.decode(text) : text))
+                        openBlock = block
+                    }
+                    index += 1
+                    continue
+                }
+                // The container ended: so did the block, without its closing fence.
+                unclosed(block)
+                openBlock = nil
+            }
+            if let other = otherFence {
+                if matched == other.depth {
+                    if other.fence.isClosed(by: cursor.rest) { otherFence = nil }
+                    index += 1
+                    continue
+                }
+                otherFence = nil
+            }
+
+            if matched < containers.count {
+                // A paragraph's lazy continuation line keeps its containers open.
+                if paragraph && !cursor.restIsBlank && !Self.startsBlock(cursor) {
+                    index += 1
+                    continue
+                }
+                containers.removeLast(containers.count - matched)
+                paragraph = false
+            }
+
+            // New containers: block quotes and list items, nested.
+            while true {
+                let indent = cursor.indent
+                guard indent < 4 else { break }
+                var trial = cursor
+                trial.consumeColumns(indent)
+                if trial.peek == UInt8(ascii: ">") {
+                    cursor = trial
+                    _ = cursor.consumeQuoteMarker()
+                    containers.append(.quote)
+                    paragraph = false
+                    continue
+                }
+                if !Self.isThematicBreak(trial.rest), let marker = trial.listMarkerWidth(interruptingParagraph: paragraph) {
+                    trial.consumeBytes(marker)
+                    let spaces = trial.restIsBlank ? 1 : trial.indent
+                    let after = (1...4).contains(spaces) ? spaces : 1
+                    if !trial.restIsBlank { trial.consumeColumns(after) }
+                    cursor = trial
+                    containers.append(.item(width: indent + marker + after))
+                    paragraph = false
+                    continue
+                }
+                break
+            }
+
+            // The leaf block this line starts or continues.
+            if cursor.restIsBlank {
+                paragraph = false
+            } else if cursor.indent >= 4 {
+                // Indented code, or a paragraph's continuation: nothing to find.
+            } else {
+                let indent = cursor.indent
+                cursor.consumeColumns(indent)
+                let rest = cursor.rest
+                if let fence = Fence(opening: rest) {
+                    paragraph = false
+                    if fence.isBPGraph {
+                        openBlock = OpenBlock(form: .fence, fence: fence, depth: containers.count, open: index,
+                                              indent: indent, info: fence.extraInfo)
+                    } else {
+                        otherFence = (fence, containers.count)
+                    }
+                } else if rest.hasPrefix("<!--") {
+                    paragraph = false
+                    let after = rest.dropFirst(4)
+                    let isBPGraph = after.hasPrefix(" bpgraph") && !rest.contains("-->")
+                        && (after.count == 8 || after.dropFirst(8).first.map { $0 == " " || $0 == "\t" } == true)
+                    if isBPGraph {
+                        let info = HTMLCommentText.decode(Self.trimTrailing(String(after.dropFirst(8)).trimmingLeadingSpaces()))
+                        openBlock = OpenBlock(form: .comment, fence: nil, depth: containers.count, open: index, indent: indent, info: info)
+                    } else if !after.contains("-->") {
+                        // Any other comment is skipped whole, so fences inside it are not blocks.
+                        index += 1
+                        while index < lines.count && !text(index).contains("-->") { index += 1 }
+                    }
+                } else {
+                    paragraph = !Self.isThematicBreak(rest) && !Self.isHeading(rest)
+                }
+            }
+            index += 1
+        }
+        if let block = openBlock { unclosed(block) }
+    }
+
+    private mutating func unclosed(_ block: OpenBlock) {
+        if let fence = block.fence {
+            problems.append(Diagnostic(file: "\(file):\(block.open + 1)", message: "the ```bpgraph block is never closed (add a line \(String(repeating: fence.character, count: fence.count)) after the spec\(block.depth > 0 ? ", inside the same list item or quote" : ""))"))
+        } else {
+            problems.append(Diagnostic(file: "\(file):\(block.open + 1)", message: "the <!-- bpgraph block is never closed (add a line --> after the spec)"))
+        }
+    }
+
+    /// Records a block closed at line `close`, with the image lines of ours right after it.
+    private mutating func finish(_ block: OpenBlock, close: Int, containers: [Container]) {
+        // New image lines take the closing line's prefix: its quote markers and indent.
+        let closing = lineBytes(close)
+        let marker: UInt8 = block.fence.map { UInt8(ascii: $0.character == "`" ? "`" : "~") } ?? UInt8(ascii: "-")
+        var cursor = match(Array(containers.prefix(block.depth)), line: close).cursor
+        cursor.consumeColumns(cursor.indent)
+        let prefixEnd = closing[cursor.position...].firstIndex(of: marker) ?? cursor.position
+        let prefix = Array(closing[closing.startIndex..<prefixEnd])
+        var images: [MarkdownImageLine] = []
+        var index = close + 1
+        while index < lines.count {
+            let (cursor, matched) = match(Array(containers.prefix(block.depth)), line: index)
+            guard matched == block.depth, cursor.indent < 4 else { break }
+            var c = cursor
+            c.consumeColumns(c.indent)
+            guard let image = MarkdownImageLine(parsing: c.rest, index: index, prefix: Array(lineBytes(index)[lineBytes(index).startIndex..<c.position])) else { break }
+            images.append(image)
+            index += 1
+        }
+        blocks.append(MarkdownBlock(form: block.form, line: block.open + 1, info: block.info, contentLines: block.content,
+                                    openIndex: block.open, closeIndex: close, prefix: prefix, images: images))
     }
 
     /// The index of the first line after the front matter (0 when there is none).
@@ -99,70 +291,33 @@ public struct MarkdownPost: Sendable {
         return 0  // never closed: a thematic break, not front matter
     }
 
-    /// Scans a fenced code block opened at `open`; returns the index after it.
-    private mutating func scanFence(_ fence: Fence, from open: Int) -> Int {
-        var index = open + 1
-        while index < lines.count {
-            if fence.isClosed(by: text(index)) { break }
-            index += 1
+    /// Whether a line that failed to continue its containers starts a block of its own (and
+    /// so is not a paragraph's lazy continuation).
+    static func startsBlock(_ cursor: LineCursor) -> Bool {
+        var c = cursor
+        let indent = c.indent
+        if indent >= 4 { return false }
+        c.consumeColumns(indent)
+        let rest = c.rest
+        if c.peek == UInt8(ascii: ">") || Fence(opening: rest) != nil || isThematicBreak(rest) || isHeading(rest) || rest.hasPrefix("<!--") {
+            return true
         }
-        guard fence.isBPGraph else { return index + 1 }
-        guard index < lines.count else {
-            problems.append(Diagnostic(file: "\(file):\(open + 1)", message: "the ```bpgraph block is never closed (add a line \(String(repeating: fence.character, count: fence.count)) after the spec)"))
-            return index
-        }
-        let content = ((open + 1)..<index).map { i in
-            MarkdownBlock.ContentLine(line: i + 1, text: Self.removeIndent(text(i), upTo: fence.indent))
-        }
-        blocks.append(MarkdownBlock(form: .fence, line: open + 1, info: fence.extraInfo, contentLines: content,
-                                    openIndex: open, closeIndex: index, imageIndex: imageLine(after: index)))
-        return index + 1
+        return c.listMarkerWidth(interruptingParagraph: true) != nil
     }
 
-    /// Scans an HTML comment opened at `open`: a bpgraph block left by `--replace`, or any
-    /// other comment (skipped whole, so fences inside it are not blocks). Returns the index after it.
-    private mutating func scanComment(line: String, indent: Int, from open: Int) -> Int {
-        let rest = line.dropFirst(indent + 4)
-        let isBPGraph = rest.hasPrefix(" bpgraph") && !line.contains("-->")
-            && (rest.count == 8 || rest.dropFirst(8).first.map { $0 == " " || $0 == "\t" } == true)
-        if !isBPGraph {
-            if line.dropFirst(indent + 4).contains("-->") { return open + 1 }
-            var index = open + 1
-            while index < lines.count && !text(index).contains("-->") { index += 1 }
-            return index + 1
-        }
-        var index = open + 1
-        while index < lines.count && Self.trimTrailing(text(index)).trimmingLeadingSpaces() != "-->" {
-            if text(index).contains("-->") { break }
-            index += 1
-        }
-        guard index < lines.count, Self.trimTrailing(text(index)).trimmingLeadingSpaces() == "-->" else {
-            problems.append(Diagnostic(file: "\(file):\(open + 1)", message: "the <!-- bpgraph block is never closed (add a line --> after the spec)"))
-            return index + 1
-        }
-        // Written through HTMLCommentText by --replace: decoded back.
-        let content = ((open + 1)..<index).map { MarkdownBlock.ContentLine(line: $0 + 1, text: HTMLCommentText.decode(text($0))) }
-        let info = HTMLCommentText.decode(String(rest.dropFirst(8)).trimmingLeadingSpaces())
-        blocks.append(MarkdownBlock(form: .comment, line: open + 1, info: Self.trimTrailing(info), contentLines: content,
-                                    openIndex: open, closeIndex: index, imageIndex: imageLine(after: index)))
-        return index + 1
+    /// `***`, `- - -`, `___`: three or more of one of them, spaces between.
+    static func isThematicBreak(_ line: String) -> Bool {
+        let chars = line.filter { $0 != " " && $0 != "\t" }
+        guard let c = chars.first, c == "*" || c == "-" || c == "_", chars.count >= 3 else { return false }
+        return chars.allSatisfy { $0 == c }
     }
 
-    /// The index of the image line right after line `close`, if there is one of ours.
-    private func imageLine(after close: Int) -> Int? {
-        let index = close + 1
-        guard index < lines.count, Self.isFigureImage(text(index)) else { return nil }
-        return index
-    }
-
-    /// `![alt](path/bpgraph-0123456789ab.svg)`, possibly with `<…>` around the target.
-    static func isFigureImage(_ line: String) -> Bool {
-        let trimmed = trimTrailing(line).trimmingLeadingSpaces()
-        guard trimmed.hasPrefix("!["), trimmed.hasSuffix(")"), let open = trimmed.range(of: "](", options: .backwards) else { return false }
-        var target = String(trimmed[open.upperBound..<trimmed.index(before: trimmed.endIndex)])
-        if target.hasPrefix("<") && target.hasSuffix(">") && target.count >= 2 { target = String(target.dropFirst().dropLast()) }
-        let name = target.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? target
-        return isFigureFileName(name)
+    /// `# Title` (1 to 6 `#`, then a space or the end).
+    static func isHeading(_ line: String) -> Bool {
+        let hashes = line.prefix { $0 == "#" }.count
+        guard (1...6).contains(hashes) else { return false }
+        let after = line.dropFirst(hashes).first
+        return after == nil || after == " " || after == "\t"
     }
 
     /// `bpgraph-<12 lowercase hex digits>.<svg|png|pdf>`.
@@ -195,6 +350,108 @@ public struct MarkdownPost: Sendable {
     }
 }
 
+/// Reads a line's leading container markers and indentation column by column, tabs
+/// advancing to the next multiple of 4 (CommonMark's rule). A tab that is only partly
+/// consumed leaves its other columns as spaces of the rest.
+struct LineCursor {
+    let bytes: ArraySlice<UInt8>
+    /// The next byte not consumed.
+    private(set) var position: Int
+    /// The column of the next unconsumed column.
+    private(set) var column = 0
+    /// Columns of a partly consumed tab (just before `position`) still to give out as spaces.
+    private var pending = 0
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        self.position = bytes.startIndex
+    }
+
+    var peek: UInt8? { pending > 0 ? UInt8(ascii: " ") : (position < bytes.endIndex ? bytes[position] : nil) }
+
+    /// Columns of white space from here.
+    var indent: Int {
+        var c = column + pending
+        var i = position
+        while i < bytes.endIndex {
+            if bytes[i] == 0x20 { c += 1 } else if bytes[i] == 0x09 { c += 4 - c % 4 } else { break }
+            i += 1
+        }
+        return c - column
+    }
+
+    var restIsBlank: Bool { bytes[position...].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+
+    /// The rest of the line as text (a partly consumed tab's columns as spaces).
+    var rest: String { String(repeating: " ", count: pending) + String(decoding: bytes[position...], as: UTF8.self) }
+
+    mutating func consumeColumns(_ n: Int) {
+        var left = n
+        while left > 0 {
+            if pending > 0 {
+                let take = min(pending, left)
+                pending -= take; left -= take; column += take
+                continue
+            }
+            guard position < bytes.endIndex else { return }
+            switch bytes[position] {
+            case 0x20:
+                position += 1; column += 1; left -= 1
+            case 0x09:
+                let width = 4 - column % 4
+                position += 1
+                if width <= left { column += width; left -= width }
+                else { column += left; pending = width - left; left = 0 }
+            default:
+                return
+            }
+        }
+    }
+
+    /// Consumes `n` bytes that are not white space (a list marker).
+    mutating func consumeBytes(_ n: Int) {
+        pending = 0
+        position += n
+        column += n
+    }
+
+    /// `>` after up to 3 columns of indent, and one column of space after it.
+    mutating func consumeQuoteMarker() -> Bool {
+        let indent = self.indent
+        guard indent < 4 else { return false }
+        var trial = self
+        trial.consumeColumns(indent)
+        guard trial.pending == 0, trial.position < bytes.endIndex, bytes[trial.position] == UInt8(ascii: ">") else { return false }
+        trial.consumeBytes(1)
+        if trial.indent > 0 { trial.consumeColumns(1) }
+        self = trial
+        return true
+    }
+
+    /// At a list marker (`-`, `+`, `*`, or 1–9 digits then `.` or `)`) followed by white
+    /// space or the end of the line: the marker's width in bytes. A paragraph can be
+    /// interrupted only by a bullet or `1.` item that is not empty.
+    func listMarkerWidth(interruptingParagraph: Bool) -> Int? {
+        guard pending == 0, position < bytes.endIndex else { return nil }
+        var i = position
+        let first = bytes[i]
+        if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: "*") {
+            i += 1
+        } else {
+            var digits = 0
+            var value = 0
+            while i < bytes.endIndex, (0x30...0x39).contains(bytes[i]), digits < 10 { value = value * 10 + Int(bytes[i] - 0x30); digits += 1; i += 1 }
+            guard (1...9).contains(digits), i < bytes.endIndex, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") else { return nil }
+            i += 1
+            if interruptingParagraph && value != 1 { return nil }
+        }
+        let atEnd = i == bytes.endIndex || bytes[i...].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        guard i == bytes.endIndex || bytes[i] == 0x20 || bytes[i] == 0x09 else { return nil }
+        if interruptingParagraph && atEnd { return nil }
+        return i - position
+    }
+}
+
 /// One bpgraph block of a post.
 public struct MarkdownBlock: Sendable {
     public enum Form: Sendable { case fence, comment }
@@ -202,7 +459,7 @@ public struct MarkdownBlock: Sendable {
     public struct ContentLine: Sendable, Equatable {
         /// 1-based line number in the post.
         public var line: Int
-        /// The line's text without its line end (and without the fence's indent).
+        /// The line's text without its line end (and without its container's markers and the fence's indent).
         public var text: String
     }
 
@@ -216,10 +473,13 @@ public struct MarkdownBlock: Sendable {
 
     let openIndex: Int
     let closeIndex: Int
-    let imageIndex: Int?
+    /// What starts the block's lines in its container: quote markers and indent (`\t\t`, `> `).
+    let prefix: [UInt8]
+    /// The image lines of ours right after the block.
+    public let images: [MarkdownImageLine]
 
     /// Whether an image line of ours already follows the block.
-    public var hasImageLine: Bool { imageIndex != nil }
+    public var hasImageLine: Bool { !images.isEmpty }
 
     /// The spec text, lines joined with "\n" whatever the post's line ends, so that the same
     /// block hashes alike in LF and CRLF posts.

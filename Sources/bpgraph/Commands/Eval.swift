@@ -57,10 +57,13 @@ enum EvalTable {
     static func format(_ t: Tensor) -> String {
         func number(_ x: Double) -> String { String(format: "%.6g", x == 0 ? 0 : x) }
         if t.count > maximumShown { return t.shape.map(String.init).joined(separator: "×") + " values (see --json)" }
-        switch t.rank {
-        case 0: return number(t.scalar)
-        case 1: return "[" + t.data.map(number).joined(separator: ", ") + "]"
-        default: return "[" + t.rows.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        // One bracket per axis, as numpy prints it: (1, 2, 2) is [[[1, 2], [3, 4]]].
+        func nested(_ start: Int, _ axis: Int) -> String {
+            if axis == t.rank { return number(t.data[start]) }
+            let n = t.shape[axis]
+            let stride = t.shape[(axis + 1)...].reduce(1, *)
+            return "[" + (0..<n).map { nested(start + $0 * stride, axis + 1) }.joined(separator: ", ") + "]"
         }
+        return nested(0, 0)
     }
 }

@@ -19,10 +19,13 @@ struct RenderCommand: ParsableCommand {
             -e 'L = (x + y) * z' --value x=-2 … renders an expression instead of a spec file.
 
             Markdown posts (.md): each ```bpgraph block (JSON, YAML, or an expression line \
-            followed by lines such as x = 0.5) renders to DIR/bpgraph-<hash>.svg (--assets DIR, \
-            --format svg|png|pdf), and an image link is written after the block (or in its place, \
-            with --replace) into the post given by -o, or into the post itself without -o. \
-            Running it again changes nothing.
+            followed by lines such as x = 0.5), at the top level, in a list item or in a block \
+            quote, renders to bpgraph-<hash>.svg (--format svg|png|pdf) where the post's site \
+            publishes it (Jekyll, Hugo, MkDocs or a plain folder, found from the post; --site, \
+            --assets, --link-prefix override), and an image line that resolves on the built \
+            site is written after the block, in its container (or in its place, with --replace), \
+            into the post given by -o, or into the post itself without -o. Running it again \
+            changes nothing; figures a changed block no longer uses are deleted.
             """)
 
     @Argument(help: "Spec files (.json, .yaml), directories of them, or Markdown posts (.md); - reads standard input.")
@@ -68,15 +71,18 @@ struct RenderCommand: ParsableCommand {
         let runner: BatchRunner
         do {
             let options = try figure.options()
+            if options.darkTheme != nil, let other = jobs.first(where: { $0.format != .svg }) {
+                throw Failure("--theme auto makes one SVG for light and dark pages, not \(other.format.rawValue); use an .svg output or --format svg (Markdown posts also get light and dark PNGs)")
+            }
             if expression.isGiven { jobs[0].given = try expression.graphSpec() }
             runner = BatchRunner(settings: BatchSettings(
                 options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
                 workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                 fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
         } catch {
-            // A bad theme, expression or --value: the one figure asked for is not made, so
-            // an older one must not stay behind looking like it. (A batch's folder is left
-            // as it is: nothing in it was attempted.)
+            // A bad theme (--theme auto for a PNG or PDF included), expression or --value: the
+            // one figure asked for is not made, so an older one must not stay behind looking
+            // like it. (A batch's folder is left as it is: nothing in it was attempted.)
             if !toDirectory, jobs[0].output != "-" { AtomicFile.removeStale(jobs[0].output) }
             throw error
         }
@@ -100,7 +106,7 @@ struct RenderCommand: ParsableCommand {
             "dpi \(Renderer.format(dpi))", "max-nodes \(maxNodes)", "input-format \(input.inputFormat?.rawValue ?? "-")",
             "theme \(figure.theme)", "options \(String(reflecting: options))",
         ]
-        if Theme.named(figure.theme) == nil {
+        if Theme.named(figure.theme) == nil && figure.theme.lowercased() != "auto" {
             lines.append("theme-file \(XXH64.hex(XXH64.hash(try SpecInput.read(figure.theme))))")
         }
         return lines

@@ -11,36 +11,43 @@ enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        // Plain POSIX calls: FileManager.createFile would write a temporary of its own,
+        // open + FileHandle: FileManager.createFile would write a temporary of its own,
         // rename it and fsync, which is most of the time of writing a small figure.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure("\(path): cannot write the file (\(String(cString: strerror(errno))))") }
         // Re-rendering over a file keeps its mode (a private 0600 figure stays private).
-        // A symbolic link is replaced, not followed, so its target's mode is not copied.
-        var existing = stat()
-        if lstat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
-            fchmod(fd, existing.st_mode & 0o7777)
+        // A symbolic link is replaced, not followed (FileManager's attributes are the link's
+        // own), so its target's mode is not copied.
+        if let existing = try? FileManager.default.attributesOfItem(atPath: path),
+           existing[.type] as? FileAttributeType == .typeRegular,
+           let mode = (existing[.posixPermissions] as? NSNumber)?.uint16Value {
+            fchmod(fd, mode_t(mode & 0o7777))
         }
-        var written = 0
-        let ok = bytes.withUnsafeBytes { buffer -> Bool in
-            while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return true
-        }
-        let reason = ok ? "" : String(cString: strerror(errno))
-        if close(fd) != 0 || !ok {
-            let reason = ok ? String(cString: strerror(errno)) : reason
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.close()
+        } catch {
+            try? handle.close()
             unlink(temporary)
-            throw Failure("\(path): cannot write the file (\(reason))")
+            throw Failure("\(path): cannot write the file (\(Self.reason(error)))")
         }
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw Failure("\(path): cannot write the file (\(reason))")
         }
+    }
+
+    /// The system's words for a failed write ("No space left on device"), as for the other
+    /// failures here, rather than Foundation's wrapping of them.
+    static func reason(_ error: Error) -> String {
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
     }
 
     /// Removes a stale output left by an earlier run, so a failure leaves nothing behind.

@@ -66,7 +66,8 @@ enum BatchPlan {
         init?(_ path: String) {
             var info = stat()
             guard stat(path, &info) == 0 else { return nil }
-            device = UInt64(info.st_dev)
+            // dev_t is signed on Darwin, unsigned on Linux.
+            device = UInt64(truncatingIfNeeded: info.st_dev)
             inode = UInt64(info.st_ino)
         }
     }
@@ -119,8 +120,10 @@ struct BatchSettings {
 /// messages come out the same on every run. Outputs are byte-identical to a
 /// single-file render: both go through `Renderer.draw` and `Drawing.encoded`.
 final class BatchRunner: @unchecked Sendable {
+    /// What a job leaves behind until the batch ends: never the output's bytes (a batch
+    /// of 10,000 figures would hold them all), only what the manifest records of them.
     enum Result {
-        case rendered(fingerprint: String?, bytes: [UInt8])
+        case rendered(BatchCache.Entry?)
         case skipped
         case failed([String])
     }
@@ -177,7 +180,7 @@ final class BatchRunner: @unchecked Sendable {
         for (job, result) in zip(jobs, results) {
             guard let relative = job.relative else { continue }
             switch result {
-            case .rendered(let fingerprint?, let bytes)?: cache.record(relative, fingerprint: fingerprint, bytes: bytes)
+            case .rendered(let entry?)?: cache.record(relative, entry)
             case .failed?: cache.forget(relative)
             default: break
             }
@@ -217,7 +220,7 @@ final class BatchRunner: @unchecked Sendable {
                 }
                 try AtomicFile.write(bytes, to: job.output)
             }
-            return .rendered(fingerprint: print, bytes: bytes)
+            return .rendered(print.map { BatchCache.Entry(fingerprint: $0, bytes: bytes) })
         } catch {
             if job.output != "-" { AtomicFile.removeStale(job.output) }
             return .failed(Failure(error).lines)

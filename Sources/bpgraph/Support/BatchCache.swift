@@ -54,14 +54,15 @@ struct BatchCache {
     func isFresh(_ relative: String, fingerprint: String) -> Bool {
         guard let entry = entries[relative], entry.fingerprint == fingerprint else { return false }
         let path = (directory as NSString).appendingPathComponent(relative)
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == entry.size else { return false }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              (attributes[.size] as? NSNumber)?.intValue == entry.size else { return false }
         guard let data = FileManager.default.contents(atPath: path) else { return false }
         return XXH64.hex(XXH64.hash(data)) == entry.hash
     }
 
-    mutating func record(_ relative: String, fingerprint: String, bytes: [UInt8]) {
-        entries[relative] = Entry(fingerprint: fingerprint, size: bytes.count, hash: XXH64.hex(XXH64.hash(bytes)))
+    mutating func record(_ relative: String, _ entry: Entry) {
+        entries[relative] = entry
     }
 
     mutating func forget(_ relative: String) {
@@ -76,5 +77,12 @@ struct BatchCache {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(File(version: 1, entries: entries))
         try AtomicFile.write(Array(data) + [0x0A], to: path)
+    }
+}
+
+extension BatchCache.Entry {
+    /// The record of an output just written: its size and hash, for `isFresh`.
+    init(fingerprint: String, bytes: [UInt8]) {
+        self.init(fingerprint: fingerprint, size: bytes.count, hash: XXH64.hex(XXH64.hash(bytes)))
     }
 }

@@ -78,7 +78,11 @@ enum Terminal {
         var written = 0
         let failure: Int32? = bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
+                #if canImport(Darwin)
+                let n = Darwin.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                #else
                 let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                #endif
                 if n < 0 { if errno == EINTR { continue }; return errno }
                 if n == 0 { return EIO }
                 written += n

@@ -7,7 +7,7 @@ extension FigureOptions.Labels: ExpressibleByArgument {}
 
 /// Options that decide a figure's look, shared by `render` and `dot`.
 struct FigureArguments: ParsableArguments {
-    @Option(help: "Theme: light, dark, or a theme file (JSON/YAML with keys such as background, foreground, gradient, font, font_size).")
+    @Option(help: "Theme: light, dark, auto (one SVG that follows the reader's light or dark preference; in posts, a light and a dark PNG), or a theme file (JSON/YAML with keys such as background, foreground, gradient, font, font_size).")
     var theme: String = "light"
 
     @Option(help: "Significant digits of the numbers (1–15).")
@@ -35,7 +35,11 @@ struct FigureArguments: ParsableArguments {
     /// The figure options; reads the theme file if one is named.
     func options() throws -> FigureOptions {
         let chosenTheme: Theme
-        if let named = Theme.named(theme) {
+        var darkTheme: Theme?
+        if theme.lowercased() == "auto" {
+            chosenTheme = .light
+            darkTheme = .dark
+        } else if let named = Theme.named(theme) {
             chosenTheme = named
         } else {
             var isDirectory: ObjCBool = false
@@ -47,6 +51,6 @@ struct FigureArguments: ParsableArguments {
         }
         return FigureOptions(direction: direction, style: backwardArrows ? .backwardArrows : .labels,
                              labels: labels, numbers: NumberFormat(precision: precision), theme: chosenTheme,
-                             forwardOnly: forwardOnly, transparent: transparent)
+                             forwardOnly: forwardOnly, transparent: transparent, darkTheme: darkTheme)
     }
 }

@@ -21,10 +21,23 @@ enum FigurePipeline {
         catch { throw Failure("\(name): \(error)") }
     }
 
-    /// A checked graph → image bytes.
+    /// A checked graph → image bytes. With a dark theme (`--theme auto`), one SVG whose
+    /// colours follow the reader's light or dark preference.
     static func image(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat,
                       dpi: Double, maxNodes: Int) throws -> [UInt8] {
         let dot = try dot(graph, name: name, options: options, maxNodes: maxNodes)
-        return try image(dot: dot, name: name, format: format, dpi: dpi)
+        guard let dark = options.dark else { return try image(dot: dot, name: name, format: format, dpi: dpi) }
+        guard format == .svg else {
+            throw Failure("\(name): --theme auto makes one SVG for light and dark pages; for \(format.rawValue), render with --theme light and --theme dark (a Markdown post gets both)")
+        }
+        return try autoSVG(light: dot, dark: try self.dot(graph, name: name, options: dark, maxNodes: maxNodes), name: name)
+    }
+
+    /// The light and the dark drawing of one figure merged into one SVG (`AutoTheme`).
+    static func autoSVG(light: String, dark: String, name: String) throws -> [UInt8] {
+        let lightSVG = try image(dot: light, name: name, format: .svg, dpi: 144)
+        let darkSVG = try image(dot: dark, name: name, format: .svg, dpi: 144)
+        do { return try AutoTheme.merge(light: lightSVG, dark: darkSVG) }
+        catch { throw Failure("\(name): --theme auto: \(error)") }
     }
 }

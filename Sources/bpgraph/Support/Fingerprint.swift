@@ -97,10 +97,9 @@ struct Fingerprint {
     /// The running executable's identity (path, size and modification time), so a
     /// rebuilt bpgraph never reuses outputs of an older build with the same version.
     static var buildIdentity: String {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
-        var info = stat()
-        guard stat(path, &info) == 0 else { return path }
-        return "\(path) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date else { return path }
+        return "\(path) \(size) \(modified.timeIntervalSince1970)"
     }
 }
