@@ -32,8 +32,11 @@ struct LabelPlacer {
         var gradient: Point?
         var valueBox: Box?
         var gradientBox: Box?
-        /// Whether the chosen spot is free of overlaps with nodes and labels.
+        /// Whether the chosen spot is free of overlaps with nodes and labels and clear of
+        /// other edges.
         var clean: Bool
+        /// Whether a label overlaps a node or another label there.
+        var overlaps: Bool = false
     }
 
     let frame: Frame
@@ -250,7 +253,7 @@ struct LabelPlacer {
         // Prefer spots near dot's label position where the spline runs flat (there
         // the value and the gradient sit close together, as in the book); any spot
         // touching a node, a label or another edge only if there is no clean one.
-        var best: (score: Double, value: Box?, gradient: Box?, clean: Bool)?
+        var best: (score: Double, value: Box?, gradient: Box?, clean: Bool, overlap: Double)?
         for candidate in candidates {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.clean, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
@@ -262,9 +265,9 @@ struct LabelPlacer {
             let clean = overlap == 0 && crossing == 0
             let score = overlap * 100 + crossing * 10 + distance * 0.5 + spread * 1.5
             if let b = best {
-                if (clean && !b.clean) || (clean == b.clean && score < b.score) { best = (score, vb, gb, clean) }
+                if (clean && !b.clean) || (clean == b.clean && score < b.score) { best = (score, vb, gb, clean, overlap) }
             } else {
-                best = (score, vb, gb, clean)
+                best = (score, vb, gb, clean, overlap)
             }
         }
         if best == nil {
@@ -272,7 +275,7 @@ struct LabelPlacer {
             let p = stations.min { abs($0.s - anchorS) < abs($1.s - anchorS) }?.point ?? valueCurve[0]
             let vb = valueSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y + gap, maxX: p.x + $0.0 / 2, maxY: p.y + gap + $0.1) }
             let gb = gradientSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y - gap - $0.1, maxX: p.x + $0.0 / 2, maxY: p.y - gap) }
-            best = (0, vb, gb, false)
+            best = (0, vb, gb, false, 1)
         }
         let chosen = best!
         if let v = chosen.value { placed.append(v); boxGrid.insert(v) }
@@ -281,6 +284,6 @@ struct LabelPlacer {
                          gradient: chosen.gradient.map { fromCanonical($0.center) },
                          valueBox: chosen.value.map(fromCanonical),
                          gradientBox: chosen.gradient.map(fromCanonical),
-                         clean: chosen.clean)
+                         clean: chosen.clean, overlaps: chosen.overlap > 0)
     }
 }

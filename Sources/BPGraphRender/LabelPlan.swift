@@ -155,8 +155,10 @@ final class LabelPlan {
                                    nodes: layoutNodes, edges: layoutEdges, groups: groups)
 
         // Lay out, route, place; again with more room while a label has no clean spot.
+        // When no attempt is clean, the one with the fewest unclean labels is kept (the
+        // most compact of those): more room is spent only where it buys cleanliness.
         let attempts = nodes.count <= 400 ? [1.0, 1.4, 1.9] : [1.0]
-        for (attempt, spread) in attempts.enumerated() {
+        func attempt(_ spread: Double) -> (overlapping: Int, unclean: Int) {
             layout.spread = spread
             let result = layout.run()
             for (k, n) in nodes.enumerated() { bp_node_set_coord(n, pointf(x: result.centers[k].x, y: result.centers[k].y)) }
@@ -169,18 +171,26 @@ final class LabelPlan {
                 install(e, result.routes[k])
                 if let i = entryOf[e], let back = entries[i].gradientEdge { install(back, offset(result.routes[k])) }
             }
-            let clean = place(anchors: Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a }),
-                              borders: result.groupBoxes)
-            if clean || attempt == attempts.count - 1 { break }
+            return place(anchors: Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a }),
+                         borders: result.groupBoxes)
         }
+        // (Text on text is worse than text near another edge.)
+        var best: (overlapping: Int, unclean: Int, spread: Double)?
+        for spread in attempts {
+            let (overlapping, unclean) = attempt(spread)
+            if best == nil || (overlapping, unclean) < (best!.overlapping, best!.unclean) { best = (overlapping, unclean, spread) }
+            if unclean == 0 { break }
+        }
+        if let best, best.spread != layout.spread { _ = attempt(best.spread) }
         fit()
     }
 
     /// The clearance between a label and its edge.
     private let gap = 2.5
 
-    /// Places every label; whether each found a clean spot.
-    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> Bool {
+    /// Places every label; how many overlap a node or a label, and how many found no
+    /// clean spot.
+    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> (overlapping: Int, unclean: Int) {
         var obstacles: [Box] = []
         var node = agfstnode(graph)
         while let n = node {
@@ -209,7 +219,7 @@ final class LabelPlan {
         }
 
         var placer = LabelPlacer(frame: frame, gap: gap, obstacles: obstacles, curves: curves)
-        var clean = true
+        var unclean = 0, overlapping = 0
         // Short edges have the fewest spots, so they choose first.
         func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
         let order = entries.indices.sorted { a, b in
@@ -229,12 +239,13 @@ final class LabelPlan {
                 valueSize: valueLabel.map { size($0) }, gradientSize: gradientLabel.map { size($0) },
                 ownCurves: own)
             let placement = placer.place(request)
-            clean = clean && placement.clean
+            if !placement.clean { unclean += 1 }
+            if placement.overlaps { overlapping += 1 }
             // A label with no spot (an edge with no route) stays at the anchor.
             if let label = valueLabel { move(label, to: placement.value ?? anchors[e] ?? Point(0, 0)) }
             if let label = gradientLabel, let p = placement.gradient { move(label, to: p) }
         }
-        return clean
+        return (overlapping, unclean)
     }
 
     /// Installs a route (cubic Bézier control points, centre to centre) as the edge's

@@ -301,11 +301,11 @@ struct LayeredLayout {
         }
         func cost() -> Int {
             var total = 0
-            for r in 0...maxRank { total += crossings(r) + 3 * inversions(r) }
+            for r in 0...maxRank { total += crossings(r) + 10 * inversions(r) }
             return total
         }
         /// The part of `cost()` that an order change within rank r can move.
-        func localCost(_ r: Int) -> Int { crossings(r - 1) + crossings(r) + 3 * inversions(r + 1) }
+        func localCost(_ r: Int) -> Int { crossings(r - 1) + crossings(r) + 10 * inversions(r + 1) }
         if items.count <= 3000 {
             var best = (cost: cost(), order: order)
             for sweep in 0..<8 {
@@ -628,8 +628,9 @@ struct LayeredLayout {
         }
         for k in edges.indices { routes[k] = makeRoute(k, to: centers[edges[k].to]) }
 
-        // A node's inputs arrive in argument order: where the straight lines would not,
-        // they are aimed at ports on the node's near side, handed out in that order.
+        // A node's inputs arrive in argument order. Where the routes would not, each
+        // input arrives at a port on the node's near side, handed out in argument order
+        // (first on top), along a single arc that meets the port head-on.
         for h in 0..<n where inEdges[h].count > 1 {
             let c = centers[h]
             let halfAlong = along(nodes[h]) / 2, halfAcross = across(nodes[h]) / 2
@@ -640,14 +641,15 @@ struct LayeredLayout {
             let ks = inEdges[h]
             let natural = ks.map { arrival(routes[$0]) }
             guard zip(natural, natural.dropFirst()).contains(where: { $1 < $0 - 0.5 }) else { continue }
-            var ports = natural.sorted()
-            let least = min(0.5 * halfAcross, 1.4 * halfAcross / Double(ports.count - 1))
-            for i in 1..<ports.count { ports[i] = max(ports[i], ports[i - 1] + least) }
-            let shift = ((ports.first! + ports.last!) / 2) - c.y
+            let count = Double(ks.count)
+            let step = min(0.55 * halfAcross, 1.3 * halfAcross / (count - 1))
             for (i, k) in ks.enumerated() {
-                let dv = max(-0.7 * halfAcross, min(0.7 * halfAcross, (ports[i] - shift - c.y) * halfAcross / (halfAcross + 8)))
-                let du = -0.5 * halfAlong * (1 - (dv / max(halfAcross, 1e-9)) * (dv / max(halfAcross, 1e-9))).squareRoot()
-                routes[k] = makeRoute(k, to: Point(c.x + du, c.y + dv))
+                let dv = (Double(i) - (count - 1) / 2) * step
+                let t = dv / max(halfAcross, 1e-9)
+                let port = Point(c.x - 0.9 * halfAlong * (1 - t * t).squareRoot(), c.y + dv)
+                let a = centers[edges[k].from]
+                let control = Point(port.x - max((port.x - a.x) * 0.45, 1), port.y)
+                routes[k] = [a, a + (control - a) * (2.0 / 3), port + (control - port) * (2.0 / 3), port]
             }
         }
 
