@@ -194,13 +194,26 @@ struct LabelPlacer {
         // a steep edge the value sits up-left of the point and the gradient down-right of
         // it, across from each other, instead of being lifted apart by the slope.
         let shifts: [Double] = [0, -0.25, 0.25, -0.5, 0.5, -0.75, 0.75]
+        // The slide that keeps the label's centre across from the station: the least
+        // offset along the edge's direction there (so value and gradient pair up), then
+        // the least distance.
+        var tangent = Point(1, 0)
         func nearest(_ boxes: [Box], to p: Point) -> Box? {
             var best: (d: Double, box: Box)?
             for b in boxes {
-                let d = (b.center - p).length
+                let offset = b.center - p
+                let along = abs(offset.x * tangent.x + offset.y * tangent.y)
+                let d = along + 0.25 * offset.length
                 if best == nil || d < best!.d - 0.01 { best = (d, b) }
             }
             return best?.box
+        }
+        // The direction of the curve at arc position s.
+        func direction(at s: Double) -> Point {
+            let before = stations.last { $0.s <= s - 3 } ?? stations[0]
+            let after = stations.first { $0.s >= s + 3 } ?? stations[stations.count - 1]
+            let d = after.point - before.point, len = d.length
+            return len > 0 ? d * (1 / len) : Point(1, 0)
         }
         func boxes(at station: Point) -> (Box?, Box?)? {
             let u = station.x
@@ -208,7 +221,7 @@ struct LabelPlacer {
             if let (w, h) = valueSize {
                 var options: [Box] = []
                 for s in shifts {
-                    let c = u + s * w
+                    let c = u + s * max(w, h)
                     guard let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true) else { continue }
                     options.append(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h))
                 }
@@ -218,7 +231,7 @@ struct LabelPlacer {
             if let (w, h) = gradientSize {
                 var options: [Box] = []
                 for s in shifts {
-                    let c = u + s * w
+                    let c = u + s * max(w, h)
                     guard let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false) else { continue }
                     options.append(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap))
                 }
@@ -257,6 +270,7 @@ struct LabelPlacer {
         for candidate in candidates {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.clean, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
+            tangent = direction(at: candidate.s)
             guard let (vb, gb) = boxes(at: candidate.point) else { continue }
             let a = cost(vb), b = cost(gb)
             let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing

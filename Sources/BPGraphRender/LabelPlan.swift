@@ -298,7 +298,7 @@ final class LabelPlan {
         var bb = boxf(LL: pointf(x: content.minX, y: content.minY), UR: pointf(x: content.maxX, y: content.maxY))
         if let title = bp_graph_label(graph) {
             let band = title.pointee.dimen.y + 8
-            let width = title.pointee.dimen.x + 16
+            let width = title.pointee.dimen.x + 6
             if bb.UR.x - bb.LL.x < width {
                 let mid = (bb.UR.x + bb.LL.x) / 2
                 bb.LL.x = mid - width / 2; bb.UR.x = mid + width / 2

@@ -511,16 +511,14 @@ struct LayeredLayout {
             let g = rank[e.from] + (span - 1) / 2
             if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 26) }
         }
-        if frame == .topToBottom {
-            for (g, span) in groupRanks.enumerated() where span.lo > 0 && span.lo <= maxRank {
-                room[span.lo - 1] += groups[g].labelHeight + 4
-            }
-        }
-        // Groups that end and start in neighbouring ranks need room for both borders.
+        // A group's border (and, top to bottom, its title) reaches into the gaps before
+        // and after its ranks: the labels there need their room besides.
+        var intrusion = [Double](repeating: 0, count: room.count)
         for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
-            if span.hi < maxRank { room[span.hi] = max(room[span.hi], 2 * margin + 16) }
-            if span.lo > 0, span.lo <= maxRank { room[span.lo - 1] = max(room[span.lo - 1], 2 * margin + 16 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0)) }
+            if span.hi < maxRank { intrusion[span.hi] += margin + 4 }
+            if span.lo > 0, span.lo <= maxRank { intrusion[span.lo - 1] += margin + 4 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0) }
         }
+        for g in room.indices { room[g] += intrusion[g] }
         // Twins (x · x) arc apart, and their arcs must stay gentle: a wider gap.
         let twinGap = 40.0 * spread
         var twinCount: [Int: Int] = [:]
