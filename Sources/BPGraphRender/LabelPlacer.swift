@@ -215,6 +215,9 @@ struct LabelPlacer {
             let d = after.point - before.point, len = d.length
             return len > 0 ? d * (1 / len) : Point(1, 0)
         }
+        // A label stays beside its edge: never slid past either end of it.
+        let spanU = (valueCurve.map(\.x).min() ?? 0, valueCurve.map(\.x).max() ?? 0)
+        func beside(_ c: Double, _ w: Double) -> Bool { c - w / 2 >= spanU.0 - 0.5 && c + w / 2 <= spanU.1 + 0.5 }
         func boxes(at station: Point) -> (Box?, Box?)? {
             let u = station.x
             var valueBox: Box?, gradientBox: Box?
@@ -222,7 +225,7 @@ struct LabelPlacer {
                 var options: [Box] = []
                 for s in shifts {
                     let c = u + s * max(w, h)
-                    guard let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true) else { continue }
+                    guard s == 0 || beside(c, w), let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true) else { continue }
                     options.append(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h))
                 }
                 guard let b = nearest(options, to: station) else { return nil }
@@ -232,7 +235,7 @@ struct LabelPlacer {
                 var options: [Box] = []
                 for s in shifts {
                     let c = u + s * max(w, h)
-                    guard let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false) else { continue }
+                    guard s == 0 || beside(c, w), let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false) else { continue }
                     options.append(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap))
                 }
                 guard let b = nearest(options, to: station) else { return nil }
