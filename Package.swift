@@ -31,7 +31,7 @@ let package = Package(
         ]),
         .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"], exclude: ["DOTGolden"]),
         // Renders through libgvc: geometry of the SVGs, formats, escaping, memory.
-        .testTarget(name: "BPGraphRenderTests", dependencies: ["BPGraph", "BPGraphRender"]),
+        .testTarget(name: "BPGraphRenderTests", dependencies: ["BPGraph", "BPGraphRender"], exclude: ["Corpus"]),
         // Runs the built executable as a user would: exit codes, stdin, messages.
         .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph"]),
         // Release-mode benchmarks: swift run -c release bpgraph-bench

@@ -177,9 +177,10 @@ struct LabelPlacer {
         }
         // Candidates ordered by distance from the anchor, away from the very ends.
         let margin = min(12, total * 0.2)
-        let candidates = stations.filter { $0.s >= margin && $0.s <= total - margin }
-            .sorted { abs($0.s - anchorS) < abs($1.s - anchorS) }
+        let candidates = stations.indices.filter { stations[$0].s >= margin && stations[$0].s <= total - margin }
+            .sorted { abs(stations[$0].s - anchorS) < abs(stations[$1].s - anchorS) }
             .prefix(120)
+            .map { (point: stations[$0].point, s: stations[$0].s, index: $0) }
 
         // Only obstacles and curves near this edge matter.
         let reach = max(valueSize.map { $0.0 + $0.1 } ?? 0, gradientSize.map { $0.0 + $0.1 } ?? 0) + 4 * gap
@@ -208,11 +209,9 @@ struct LabelPlacer {
             }
             return best?.box
         }
-        // The direction of the curve at arc position s.
-        func direction(at s: Double) -> Point {
-            let before = stations.last { $0.s <= s - 3 } ?? stations[0]
-            let after = stations.first { $0.s >= s + 3 } ?? stations[stations.count - 1]
-            let d = after.point - before.point, len = d.length
+        // The direction of the curve at station i (stations are 3 pt apart).
+        func direction(at i: Int) -> Point {
+            let d = stations[min(i + 1, stations.count - 1)].point - stations[max(i - 1, 0)].point, len = d.length
             return len > 0 ? d * (1 / len) : Point(1, 0)
         }
         // A label stays beside its edge: never slid past either end of it.
@@ -273,7 +272,7 @@ struct LabelPlacer {
         for candidate in candidates {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.clean, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
-            tangent = direction(at: candidate.s)
+            tangent = direction(at: candidate.index)
             guard let (vb, gb) = boxes(at: candidate.point) else { continue }
             let a = cost(vb), b = cost(gb)
             let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing

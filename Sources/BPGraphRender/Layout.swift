@@ -272,20 +272,29 @@ struct LayeredLayout {
         for r in order.indices { keepGroupsTogether(r) }
         number()
 
-        // Crossings between ranks r and r + 1 (a merge count of inversions would be
-        // O(m log m); figures are small enough for the plain count).
+        // Crossings between ranks r and r + 1: segments sorted by their upper end, then
+        // the inversions among their lower ends (a merge count, O(m log m)).
         func crossings(_ r: Int) -> Int {
             guard r >= 0, r < maxRank else { return 0 }
             var segments: [(Double, Double)] = []
             for item in order[r] { for (next, _) in after[item] { segments.append((position[item], position[next])) } }
+            guard segments.count > 1 else { return 0 }
             segments.sort { $0 < $1 }
-            var count = 0
-            if segments.count > 1 {
-                for i in 0..<(segments.count - 1) {
-                    for j in (i + 1)..<segments.count where segments[j].1 < segments[i].1 && segments[j].0 > segments[i].0 { count += 1 }
+            var ends = segments.map(\.1), scratch = ends
+            func count(_ lo: Int, _ hi: Int) -> Int {
+                guard hi - lo > 1 else { return 0 }
+                let mid = (lo + hi) / 2
+                var total = count(lo, mid) + count(mid, hi)
+                var i = lo, j = mid, k = lo
+                while i < mid || j < hi {
+                    if j >= hi || (i < mid && ends[i] <= ends[j]) { scratch[k] = ends[i]; i += 1 }
+                    else { total += mid - i; scratch[k] = ends[j]; j += 1 }
+                    k += 1
                 }
+                for x in lo..<hi { ends[x] = scratch[x] }
+                return total
             }
-            return count
+            return count(0, ends.count)
         }
         // Pairs of a node's inputs that reach it out of argument order.
         var headsOfRank = [[Int]](repeating: [], count: maxRank + 1)
@@ -339,7 +348,7 @@ struct LayeredLayout {
             // Transpose: swap neighbours while that lowers crossings and inversions (a
             // constant that is a node's first input moves above the other input when the
             // walk put it below).
-            if items.count <= 1500 {
+            if items.count <= 400 {
                 var improved = true, rounds = 0
                 while improved && rounds < 6 {
                     improved = false; rounds += 1
@@ -571,7 +580,10 @@ struct LayeredLayout {
             obstacles.append((node, Box(center: centers[node], width: w + 6, height: h + 6)))
         }
         func clear(_ polyline: [Point], _ e: Edge) -> Bool {
-            for (node, box) in obstacles where node != e.from && node != e.to {
+            var lo = polyline[0], hi = polyline[0]
+            for p in polyline { lo = Point(min(lo.x, p.x), min(lo.y, p.y)); hi = Point(max(hi.x, p.x), max(hi.y, p.y)) }
+            for (node, box) in obstacles where node != e.from && node != e.to
+                && box.maxX >= lo.x && box.minX <= hi.x && box.maxY >= lo.y && box.minY <= hi.y {
                 for i in 1..<polyline.count where box.clippedLength(polyline[i - 1], polyline[i]) > 0 { return false }
             }
             return true
