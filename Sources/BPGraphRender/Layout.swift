@@ -515,7 +515,7 @@ struct LayeredLayout {
         var rankAlong = [Double](repeating: 0, count: maxRank + 1)
         for v in 0..<n { rankAlong[rank[v]] = max(rankAlong[rank[v]], along(nodes[v])) }
         var room = [Double](repeating: 24, count: max(maxRank, 1))
-        for (k, e) in edges.enumerated() where e.labelWidth > 0 {
+        for e in edges where e.labelWidth > 0 {
             let span = rank[e.to] - rank[e.from]
             let g = rank[e.from] + (span - 1) / 2
             if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 26) }
@@ -532,10 +532,9 @@ struct LayeredLayout {
         let twinGap = 40.0 * spread
         var twinCount: [Int: Int] = [:]
         for e in edges { twinCount[e.from * n + e.to, default: 0] += 1 }
-        for (k, e) in edges.enumerated() where twinCount[e.from * n + e.to]! > 1 {
+        for e in edges where twinCount[e.from * n + e.to]! > 1 {
             let g = rank[e.from] + (rank[e.to] - rank[e.from] - 1) / 2
             if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 2.2 * twinGap * Double(twinCount[e.from * n + e.to]! - 1) + 30) }
-            _ = k
         }
         // Steep edges (a fan-out) need a wider gap: their labels sit where the edges
         // have spread apart, towards the heads.

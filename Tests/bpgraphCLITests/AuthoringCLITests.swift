@@ -289,16 +289,7 @@ struct AuthoringCLITests {
     @Test("watch on a post rewrites it in place once and does not loop on its own write")
     func watchPost() throws {
         let dir = try scratch(["post.md": "# P\n\n```bpgraph\ny = exp(x)\nx = 1\n```\n"])
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["watch", "post.md", "--assets", "img", "--interval", "50"]
-        process.currentDirectoryURL = dir
-        let outURL = dir.appendingPathComponent("watch.out")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let (process, outURL) = try launchWatch(["post.md", "--assets", "img", "--interval", "50"], in: dir)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         func renders() -> Int { ((try? String(contentsOf: outURL, encoding: .utf8)) ?? "").components(separatedBy: " rendered post.md").count - 1 }
         let deadline = Date().addingTimeInterval(10)

@@ -45,6 +45,23 @@ func bpgraph(_ arguments: [String], stdin: String? = nil, in directory: URL? = n
                stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }
 
+/// Starts `bpgraph watch …` in `directory`, its standard output going to
+/// `watch.out` there (returned), standard input and error to /dev/null. The caller
+/// kills it.
+func launchWatch(_ arguments: [String], in directory: URL) throws -> (process: Process, output: URL) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = ["watch"] + arguments
+    process.currentDirectoryURL = directory
+    let outURL = directory.appendingPathComponent("watch.out")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return (process, outURL)
+}
+
 /// A fresh temporary directory holding the given files.
 func scratch(_ files: [String: String]) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-cli-\(UUID().uuidString)")

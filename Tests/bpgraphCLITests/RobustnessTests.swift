@@ -137,16 +137,7 @@ struct RobustnessTests {
     @Test("watch re-renders for an edit in a sub-folder")
     func watchSubfolder() throws {
         let dir = try scratch(["specs/sub/s.json": sigmoidSpec])
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["watch", "specs", "-o", "out", "--format", "svg", "--interval", "20", "--quiet"]
-        process.currentDirectoryURL = dir
-        let outURL = dir.appendingPathComponent("watch.out")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let (process, outURL) = try launchWatch(["specs", "-o", "out", "--format", "svg", "--interval", "20", "--quiet"], in: dir)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let svg = dir.appendingPathComponent("out/sub/s.svg")
         func eventually(_ condition: () -> Bool) -> Bool {
