@@ -255,12 +255,15 @@ struct LabelPlacer {
             // Another edge must stay well clear (a label as near another edge as its own
             // reads as that edge's): its clearance is `clearance`, not `gap`.
             let near = Box(minX: b.minX - clearance, minY: b.minY - clearance, maxX: b.maxX + clearance, maxY: b.maxY + clearance)
+            // (An edge through the label itself costs far more than one merely near it:
+            // where no spot is clear, the label at least stays off other edges.)
             var crossing = 0.0
             segmentGrid.query(near, into: &scratch)
             for id in scratch {
                 let (c, i) = (Int(segments[id].curve), Int(segments[id].end))
                 guard isOther(c), curveBoxes[c].overlapArea(near) > 0 else { continue }
                 crossing += near.clippedLength(curves[c][i - 1], curves[c][i])
+                crossing += 2 * padded.clippedLength(curves[c][i - 1], curves[c][i])
             }
             return (overlap, crossing)
         }

@@ -156,8 +156,9 @@ final class LabelPlan {
 
         // Lay out, route, place; again with more room while a label has no clean spot.
         // When no attempt is clean, the one with the fewest unclean labels is kept (the
-        // most compact of those): more room is spent only where it buys cleanliness.
-        let attempts = nodes.count <= 400 ? [1.0, 1.4, 1.9] : [1.0]
+        // most compact of those). The last attempt's room (1.75×) is bounded so that
+        // hopeless figures (dense random graphs) do not sprawl.
+        let attempts = nodes.count <= 400 ? [1.0, 1.4, 1.75] : [1.0]
         func attempt(_ spread: Double) -> (overlapping: Int, unclean: Int) {
             layout.spread = spread
             let result = layout.run()
