@@ -151,8 +151,7 @@ final class LabelPlan {
             let label = bp_graph_label(c)
             return .init(labelWidth: label?.pointee.dimen.x ?? 0, labelHeight: label?.pointee.dimen.y ?? 0)
         }
-        var layout = LayeredLayout(frame: frame == .leftToRight ? .leftToRight : .topToBottom,
-                                   nodes: layoutNodes, edges: layoutEdges, groups: groups)
+        var layout = LayeredLayout(frame: frame, nodes: layoutNodes, edges: layoutEdges, groups: groups)
 
         // Lay out, route, place; again with more room while a label has no clean spot.
         // When no attempt is clean, the one with the fewest unclean labels is kept (the

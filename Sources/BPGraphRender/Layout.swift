@@ -23,7 +23,7 @@ import Foundation
 /// 6. routes: a straight line between centres, else the gentlest single arc that
 ///    clears every node, else a smooth curve through the virtual items.
 struct LayeredLayout {
-    enum Frame { case leftToRight, topToBottom }
+    typealias Frame = LabelPlacer.Frame
 
     struct Node {
         /// Size in Graphviz points (width, height).
@@ -87,7 +87,6 @@ struct LayeredLayout {
         var rank: Int
         var extent: Double    // across
         var group: Int?
-        var weight: Double
     }
 
     /// Whether a polyline runs in one gentle arc: no turn sharper than 12° within 6 pt,
@@ -155,7 +154,7 @@ struct LayeredLayout {
             var extent = across(nodes[v])
             for k in inEdges[v] + outEdges[v] where edges[k].labelWidth > 0 { extent = max(extent, labelRoom(k)) }
             itemOfNode[v] = items.count
-            items.append(Item(node: v, edge: nil, rank: rank[v], extent: extent, group: nodes[v].group, weight: 1))
+            items.append(Item(node: v, edge: nil, rank: rank[v], extent: extent, group: nodes[v].group))
         }
         // chain[k]: the items of edge k, tail to head.
         var chain = [[Int]](repeating: [], count: edges.count)
@@ -165,7 +164,7 @@ struct LayeredLayout {
             if rank[e.to] - rank[e.from] > 1 {
                 for r in (rank[e.from] + 1)..<rank[e.to] {
                     c.append(items.count)
-                    items.append(Item(node: nil, edge: k, rank: r, extent: labelRoom(k), group: g, weight: 2))
+                    items.append(Item(node: nil, edge: k, rank: r, extent: labelRoom(k), group: g))
                 }
             }
             c.append(itemOfNode[e.to])
@@ -181,7 +180,7 @@ struct LayeredLayout {
         for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
             for r in span.lo...span.hi where byRank[g][r] == nil {
                 byRank[g][r] = [items.count]
-                items.append(Item(node: nil, edge: nil, rank: r, extent: 0, group: g, weight: 0.5))
+                items.append(Item(node: nil, edge: nil, rank: r, extent: 0, group: g))
             }
             groupItems[g] = byRank[g].values.flatMap { $0 }
         }
@@ -545,30 +544,28 @@ struct LayeredLayout {
         var u = [Double](repeating: 0, count: maxRank + 1)
         for r in 0..<maxRank { u[r + 1] = u[r] + rankAlong[r] / 2 + rankAlong[r + 1] / 2 + room[r] }
 
-        // Groups: boxes around their items; what is not theirs is pushed out.
+        // Groups: boxes around their items (across, as measured for the relaxation, title
+        // included left to right), wide enough for their titles.
+        measureGroups()
         var boxes = [Box](repeating: Box(minX: 0, minY: 0, maxX: 0, maxY: 0), count: groups.count)
-        func groupBox(_ g: Int) -> Box? {
-            var lo = Double.infinity, hi = -Double.infinity, start = Double.infinity, end = -Double.infinity
-            for item in items.indices where items[item].group == g {
-                let half = items[item].node.map { across(nodes[$0]) / 2 } ?? 2
-                lo = min(lo, v[item] - half); hi = max(hi, v[item] + half)
+        for g in groups.indices where groupRanks[g].lo <= groupRanks[g].hi {
+            var start = Double.infinity, end = -Double.infinity
+            for item in groupItems[g] {
                 let a = items[item].node.map { along(nodes[$0]) / 2 } ?? 0
                 start = min(start, u[items[item].rank] - a); end = max(end, u[items[item].rank] + a)
             }
-            guard lo <= hi else { return nil }
-            var box = Box(minX: start - margin, minY: lo - margin, maxX: end + margin, maxY: hi + margin)
-            if frame == .leftToRight { box.minY -= groups[g].labelHeight + 4 } else { box.minX -= groups[g].labelHeight + 4 }
-            // The title fits across the box.
-            let titleRoom = (frame == .leftToRight ? groups[g].labelWidth : groups[g].labelWidth) + 2 * margin
-            if frame == .leftToRight, box.maxX - box.minX < titleRoom {
+            // (In this frame a box's x is u and its y is v.)
+            var box = Box(minX: start - margin, minY: groupTop[g], maxX: end + margin, maxY: groupBottom[g])
+            if frame == .topToBottom { box.minX -= groups[g].labelHeight + 4 }
+            let titleRoom = groups[g].labelWidth + 2 * margin
+            if frame == .leftToRight, box.width < titleRoom {
                 let mid = (box.minX + box.maxX) / 2; box.minX = mid - titleRoom / 2; box.maxX = mid + titleRoom / 2
             }
-            if frame == .topToBottom, box.maxY - box.minY < titleRoom {
+            if frame == .topToBottom, box.height < titleRoom {
                 let mid = (box.minY + box.maxY) / 2; box.minY = mid - titleRoom / 2; box.maxY = mid + titleRoom / 2
             }
-            return box
+            boxes[g] = box
         }
-        for g in groups.indices { boxes[g] = groupBox(g) ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0) }
 
         // 6. Routes.
         var centers = [Point](repeating: Point(0, 0), count: n)
