@@ -54,20 +54,18 @@ extension MarkdownBlock {
                 guard let location = d.location else { return d }
                 let index = location.line - 1
                 guard contentLines.indices.contains(index) else {
-                    return Diagnostic(file: d.file, place: d.place, message: d.message)
+                    return Diagnostic(d.kind, file: d.file, place: d.place, message: d.message, note: d.note)
                 }
-                return Diagnostic(file: post, location: SourceLocation(line: contentLines[index].line, column: location.column),
-                                  place: d.place, message: postLines(in: d.message))
+                var moved = d
+                moved.file = post
+                moved.location = SourceLocation(line: contentLines[index].line, column: location.column)
+                // YAML's "(while parsing … at line 2)": the block's line, made the post's.
+                if let note = d.note, contentLines.indices.contains(note.line - 1) {
+                    moved.note = Diagnostic.Note(text: note.text, line: contentLines[note.line - 1].line)
+                }
+                return moved
             })
         }
-    }
-
-    /// YAML messages end with the context's place, "(while parsing … at line 2)": the block's line, made the post's.
-    private func postLines(in message: String) -> String {
-        guard message.hasSuffix(")"), let at = message.range(of: " at line ", options: .backwards) else { return message }
-        let digits = message[at.upperBound..<message.index(before: message.endIndex)]
-        guard let line = Int(digits), contentLines.indices.contains(line - 1) else { return message }
-        return message[..<at.upperBound] + "\(contentLines[line - 1].line))"
     }
 
     /// `y = 1 / (1 + exp(-x))` then `x = 0.5` lines.
@@ -84,10 +82,10 @@ extension MarkdownBlock {
                 lineOfName[value.name] = valueLine.line  // a repeated name is reported at its last line
             } catch let error as SpecError {
                 diagnostics += error.diagnostics.map { d in
-                    let message = d.message.hasPrefix("expected NAME=VALUE")
+                    let message = d.kind == .malformedAssignment
                         ? "expected a value line NAME = VALUE after the expression, such as x = 0.5 or W = [[1, 2], [3, 4]]"
                         : d.message
-                    return Diagnostic(file: file, message: message)
+                    return Diagnostic(d.kind, file: file, message: message)
                 }
             }
         }
@@ -101,16 +99,18 @@ extension MarkdownBlock {
             let unreadable = diagnostics.count
             let rest: [Diagnostic] = error.diagnostics.compactMap { d in
                 guard d.place == "values" else { return d }
-                let name = d.message.split(separator: "\"", maxSplits: 2, omittingEmptySubsequences: false)
-                if d.message.hasPrefix("missing a value for ") {
+                switch d.kind {
+                case .missingValue(let name):
                     // An unreadable value line was reported already.
                     if unreadable > 0 { return nil }
-                    return Diagnostic(file: file, message: d.message + " (add a line such as \(name.count > 1 ? String(name[1]) : "x") = 0.5 after the expression)")
+                    return Diagnostic(d.kind, file: file, message: d.message + " (add a line such as \(name) = 0.5 after the expression)")
+                case .unusedValue(let name):
+                    if let line = lineOfName[name] {
+                        return Diagnostic(d.kind, file: "\(post):\(line)", message: d.message, excerpt: d.excerpt)
+                    }
+                default: break
                 }
-                if d.message.hasPrefix("\""), name.count > 1, let line = lineOfName[String(name[1])] {
-                    return Diagnostic(file: "\(post):\(line)", message: d.message, excerpt: d.excerpt)
-                }
-                return Diagnostic(file: file, message: d.message, excerpt: d.excerpt)
+                return Diagnostic(d.kind, file: file, message: d.message, excerpt: d.excerpt)
             }
             throw SpecError(diagnostics + rest)
         }

@@ -66,22 +66,22 @@ public enum ExpressionSpec {
         var given: [String: Tensor] = [:]
         for (name, value) in values {
             if given[name] != nil {
-                diagnostics.append(Diagnostic(file: file, place: valuesPlace, message: "\"\(name)\" is given more than once"))
+                diagnostics.append(Diagnostic(.unusedValue(variable: name), file: file, place: valuesPlace, message: "\"\(name)\" is given more than once"))
             } else if name == parsed.output {
-                diagnostics.append(Diagnostic(file: file, place: valuesPlace,
+                diagnostics.append(Diagnostic(.unusedValue(variable: name), file: file, place: valuesPlace,
                                               message: "\"\(name)\" is the output, computed by the expression; it takes no value"))
             } else if !mentioned.contains(name) {
                 // One-letter names are all one edit apart: list the variables instead of guessing.
                 let hint = name.count < 3 ? "" : SpecDecoder.nearest(name, in: variables).map { " (did you mean \"\($0)\"?)" } ?? ""
                 let known = variables.isEmpty ? "the expression has no variables"
                     : "its variables are " + variables.map { "\"\($0)\"" }.joined(separator: ", ")
-                diagnostics.append(Diagnostic(file: file, place: valuesPlace,
+                diagnostics.append(Diagnostic(.unusedValue(variable: name), file: file, place: valuesPlace,
                                               message: "\"\(name)\" is not a variable of the expression\(hint.isEmpty ? " (\(known))" : hint)"))
             }
             given[name] = given[name] ?? value
         }
         for name in variables where given[name] == nil {
-            diagnostics.append(Diagnostic(file: file, place: valuesPlace, message: "missing a value for \"\(name)\""))
+            diagnostics.append(Diagnostic(.missingValue(variable: name), file: file, place: valuesPlace, message: "missing a value for \"\(name)\""))
         }
         guard diagnostics.isEmpty, let lowered else { throw SpecError(diagnostics) }
 
@@ -108,7 +108,10 @@ public enum ExpressionSpec {
         } catch let error as SpecError {
             // Unreadable values are reported first; "missing a value" for them would only repeat it.
             let unreadable = Set(values.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-            let rest = error.diagnostics.filter { d in !(d.place == "--value" && unreadable.contains { d.message == "missing a value for \"\($0)\"" }) }
+            let rest = error.diagnostics.filter { d in
+                guard case .missingValue(let name) = d.kind else { return true }
+                return !unreadable.contains(name)
+            }
             throw SpecError(diagnostics + rest)
         }
     }
@@ -117,7 +120,7 @@ public enum ExpressionSpec {
     static func value(_ assignment: String, file: String) throws -> (name: String, value: Tensor) {
         let place = "--value \"\(assignment)\""
         guard let equals = assignment.firstIndex(of: "=") else {
-            throw SpecError(Diagnostic(file: file, place: place, message: "expected NAME=VALUE, such as x=0.5 or W=[[1,2],[3,4]]"))
+            throw SpecError(Diagnostic(.malformedAssignment, file: file, place: place, message: "expected NAME=VALUE, such as x=0.5 or W=[[1,2],[3,4]]"))
         }
         let name = assignment[..<equals].trimmingCharacters(in: .whitespaces)
         let text = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -166,7 +169,7 @@ public enum ExpressionSpec {
         if shownStart > lineStart { line = "…" + line }
         if shownEnd < lineEnd { line += "…" }
         let caret = text[shownStart..<offset].count + (shownStart > lineStart ? 1 : 0)
-        return Diagnostic(file: file, place: place, message: "\(error.message) at \(position)\(error.hint)",
+        return Diagnostic(.syntax, file: file, place: place, message: "\(error.message) at \(position)\(error.hint)",
                           excerpt: Diagnostic.Excerpt(text: line, caret: caret))
     }
 }

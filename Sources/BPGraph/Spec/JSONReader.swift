@@ -47,7 +47,7 @@ struct JSONReader {
     }
 
     private mutating func error(_ message: String) -> SpecError {
-        SpecError(Diagnostic(file: file, location: location, message: message))
+        SpecError(Diagnostic(.syntax, file: file, location: location, message: message))
     }
 
     private func describeCurrent() -> String {
@@ -123,7 +123,7 @@ struct JSONReader {
             let keyLocation = location
             let key = try parseString()
             if !keys.insert(key).inserted {
-                throw SpecError(Diagnostic(file: file, location: keyLocation, message: "invalid JSON: duplicate key \"\(key)\""))
+                throw SpecError(Diagnostic(.syntax, file: file, location: keyLocation, message: "invalid JSON: duplicate key \"\(key)\""))
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
@@ -193,7 +193,7 @@ struct JSONReader {
         }
         let text = String(decoding: bytes[begin..<index], as: UTF8.self)
         guard let number = Double(text), number.isFinite else {
-            throw SpecError(Diagnostic(file: file, location: start, message: "number \(text) is out of range"))
+            throw SpecError(Diagnostic(.syntax, file: file, location: start, message: "number \(text) is out of range"))
         }
         return SpecValue(.number(number), at: start)
     }

@@ -42,22 +42,51 @@ public struct SpecValue: Sendable {
     }
 }
 
-/// One problem with a spec: the file, the place in it, and what is wrong.
-/// Printed as `file: place: message` (or `file:line:col: message` for syntax errors),
-/// followed for an expression by the line at fault and a caret under the column.
+/// One problem: its kind, its place (the file, a line and column for syntax, or a node's
+/// path such as `nodes[2] "c"`) and what is wrong. Printed as `file: place: message` (or
+/// `file:line:col: message` for syntax errors), followed for an expression by the line at
+/// fault and a caret under the column.
 ///
-/// This is where a diagnostic becomes text (`lines`), and the one place user text in
-/// it is made printable: the file, place and message are one line each, with control
-/// and format characters escaped (`MessageText`), so a newline or an ESC sequence in
-/// an op, an id or a value can neither split the problem over lines nor act on the
-/// terminal.
+/// Callers that rework a problem (a Markdown post moving it to the post's lines, the
+/// command line dropping one that repeats another) look at its `kind`, `location` and
+/// `note`, never at its wording. This is where a diagnostic becomes text (`lines`), and
+/// the one place user text in it is made printable: the file, place and message are one
+/// line each, with control and format characters escaped (`MessageText`), so a newline or
+/// an ESC sequence in an op, an id or a value can neither split the problem over lines
+/// nor act on the terminal.
 public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What kind of problem this is: what a caller may act on.
+    public enum Kind: Equatable, Sendable {
+        /// What the spec says is wrong (an unknown op, a bad shape, …): the default.
+        case spec
+        /// The text cannot be read: JSON, YAML, or an expression's syntax.
+        case syntax
+        /// An expression's variable has no value.
+        case missingValue(variable: String)
+        /// A value given for a name that cannot take one (given twice, the output, not a variable).
+        case unusedValue(variable: String)
+        /// A value assignment without `=` (`--value x`, a value line of a post's block).
+        case malformedAssignment
+        /// Past a limit that keeps work bounded (`--max-nodes`, the PNG's size).
+        case limit
+        /// Drawing failed (Graphviz, the light/dark merge).
+        case render
+        /// A file or stream cannot be read or written, or is not what was expected.
+        case file
+        /// `check`: a backpropagated gradient differs from finite differences.
+        case gradientCheck
+    }
+
+    public var kind: Kind
     public var file: String
     public var location: SourceLocation?
     public var place: String?
     public var message: String
     /// The source line shown under the message, with a caret under the column.
     public var excerpt: Excerpt?
+    /// A second place the message refers to, written after it: YAML's
+    /// `(while parsing a flow mapping at line 5)`.
+    public var note: Note?
 
     /// A window of the line at fault (`text`, "…" marking cut ends) and the number of
     /// its characters before the caret.
@@ -67,12 +96,28 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         public init(text: String, caret: Int) { self.text = text; self.caret = caret }
     }
 
-    public init(file: String, location: SourceLocation? = nil, place: String? = nil, message: String, excerpt: Excerpt? = nil) {
+    /// `(text at line N)` after the message.
+    public struct Note: Equatable, Sendable {
+        public var text: String
+        public var line: Int
+        public init(text: String, line: Int) { self.text = text; self.line = line }
+    }
+
+    public init(_ kind: Kind = .spec, file: String, location: SourceLocation? = nil, place: String? = nil, message: String,
+                excerpt: Excerpt? = nil, note: Note? = nil) {
+        self.kind = kind
         self.file = file
         self.location = location
         self.place = place
         self.message = message
         self.excerpt = excerpt
+        self.note = note
+    }
+
+    /// The message as printed after the place: with its note, if any.
+    public var text: String {
+        guard let note else { return message }
+        return message + " (\(note.text) at line \(note.line))"
     }
 
     /// The lines printed for this problem: the message, then the excerpt and its caret.
@@ -80,7 +125,7 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         var head = file
         if let location { head += ":\(location.line):\(location.column)" }
         if let place, !place.isEmpty { head += ": \(place)" }
-        var lines = [MessageText.escaped("\(head): \(message)")]
+        var lines = [MessageText.escaped("\(head): \(text)")]
         if let excerpt {
             // The caret line keeps the line's tabs and the width of wide characters and
             // of escapes, so the caret lands under the column.

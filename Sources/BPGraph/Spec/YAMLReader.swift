@@ -15,7 +15,7 @@ enum YAMLReader {
             throw SpecError(Diagnostic(file: file, message: "the spec is empty"))
         }
         if exceedsNesting(text) {
-            throw SpecError(Diagnostic(file: file, message: "invalid YAML: nested more than \(maximumDepth) levels deep"))
+            throw SpecError(Diagnostic(.syntax, file: file, message: "invalid YAML: nested more than \(maximumDepth) levels deep"))
         }
         let node: Node?
         // The parser owns the anchors that the tree's aliased nodes point to (weakly): it
@@ -36,7 +36,7 @@ enum YAMLReader {
             let expanded = measure(node, depth: 0, memo: &memo, written: &written)
             if expanded > maximumValues || expanded - written > maximumAliasedValues {
                 let why = expanded > maximumValues ? "more than \(maximumValues) values" : "aliases repeat more than \(maximumAliasedValues) values"
-                throw SpecError(Diagnostic(file: file, location: location(node),
+                throw SpecError(Diagnostic(.syntax, file: file, location: location(node),
                                            message: "invalid YAML: the document expands to too many values (\(why))"))
             }
         }
@@ -91,14 +91,14 @@ enum YAMLReader {
         func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            var message = "invalid YAML: \(clean(problem))"
-            if let context { message += " (\(clean(context.text)) at line \(context.mark.line))" }
-            return Diagnostic(file: file, location: SourceLocation(line: mark.line, column: mark.column), message: message)
+            return Diagnostic(.syntax, file: file, location: SourceLocation(line: mark.line, column: mark.column),
+                              message: "invalid YAML: \(clean(problem))",
+                              note: context.map { Diagnostic.Note(text: clean($0.text), line: $0.mark.line) })
         case let .reader(problem, _, _, _):
-            return Diagnostic(file: file, message: "invalid YAML: \(clean(problem))")
+            return Diagnostic(.syntax, file: file, message: "invalid YAML: \(clean(problem))")
         default:
             let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
-            return Diagnostic(file: file, message: "invalid YAML: \(text)")
+            return Diagnostic(.syntax, file: file, message: "invalid YAML: \(text)")
         }
     }
 
@@ -109,11 +109,11 @@ enum YAMLReader {
     private static func convert(_ node: Node, file: String, budget: inout Int, depth: Int) throws -> SpecValue {
         budget -= 1
         if budget < 0 || depth > maximumDepth {
-            throw SpecError(Diagnostic(file: file, location: location(node), message: "invalid YAML: the document expands to too many values"))
+            throw SpecError(Diagnostic(.syntax, file: file, location: location(node), message: "invalid YAML: the document expands to too many values"))
         }
         switch node {
         case .alias(let alias):
-            throw SpecError(Diagnostic(file: file, location: alias.mark.map { SourceLocation(line: $0.line, column: $0.column) },
+            throw SpecError(Diagnostic(.syntax, file: file, location: alias.mark.map { SourceLocation(line: $0.line, column: $0.column) },
                                        message: "invalid YAML: unresolved alias"))
         case .scalar(let scalar):
             let at = location(node)
@@ -124,10 +124,10 @@ enum YAMLReader {
             case .int, .float:
                 let lowered = scalar.string.lowercased()
                 if lowered.contains("nan") || lowered.contains("inf") {
-                    throw SpecError(Diagnostic(file: file, location: at, message: "\(scalar.string) is not a finite number"))
+                    throw SpecError(Diagnostic(.syntax, file: file, location: at, message: "\(scalar.string) is not a finite number"))
                 }
                 guard let number = node.float ?? node.int.map(Double.init), number.isFinite else {
-                    throw SpecError(Diagnostic(file: file, location: at, message: "number \(scalar.string) is out of range"))
+                    throw SpecError(Diagnostic(.syntax, file: file, location: at, message: "number \(scalar.string) is out of range"))
                 }
                 return SpecValue(.number(number), at: at)
             default:
@@ -145,10 +145,10 @@ enum YAMLReader {
             var keys = Set<String>()
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
-                    throw SpecError(Diagnostic(file: file, location: location(key), message: "invalid YAML: keys must be plain strings"))
+                    throw SpecError(Diagnostic(.syntax, file: file, location: location(key), message: "invalid YAML: keys must be plain strings"))
                 }
                 if !keys.insert(keyScalar.string).inserted {
-                    throw SpecError(Diagnostic(file: file, location: location(key), message: "duplicate key \"\(keyScalar.string)\""))
+                    throw SpecError(Diagnostic(.syntax, file: file, location: location(key), message: "duplicate key \"\(keyScalar.string)\""))
                 }
                 members.append((keyScalar.string, try convert(value, file: file, budget: &budget, depth: depth + 1)))
             }
