@@ -253,10 +253,11 @@ struct RenderBenchmark {
             var toDOT: [Double] = [], draw: [Double] = [], encode: [Double] = [], cairo: [Double] = [], drawPlain: [Double] = []
             for _ in 0..<runs {
                 let t0 = now()
-                let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: name.hasSuffix(".yaml") || name.hasSuffix(".yml") ? name : "spec.json")))
-                let dot = DOTWriter().write(evaluated)
+                let figure = try Figure(text: text, file: name.hasSuffix(".yaml") || name.hasSuffix(".yml") ? name : "spec.json",
+                                        settings: FigureSettings(format: .png))
+                let dot = figure.dot
                 let t1 = now()
-                let drawing = try Renderer.shared.draw(dot: dot, format: .png)
+                let drawing = try figure.drawing()
                 let t2 = now()
                 _ = try drawing.encoded()
                 let t3 = now()
@@ -278,8 +279,7 @@ struct RenderBenchmark {
         let texts = try FileManager.default.contentsOfDirectory(atPath: templates).filter { $0.hasSuffix(".json") }.sorted()
             .map { try String(contentsOfFile: templates + "/" + $0, encoding: .utf8) }
         func render(_ text: String) throws {
-            let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: "t.json")))
-            let bytes = try Renderer.shared.draw(dot: DOTWriter().write(evaluated), format: .png).encoded()
+            let bytes = try Figure(text: text, file: "t.json", settings: FigureSettings(format: .png)).bytes()
             precondition(bytes.count > 100)
         }
         var report = ""

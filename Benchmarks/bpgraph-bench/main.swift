@@ -166,8 +166,7 @@ do {
         for name in try FileManager.default.contentsOfDirectory(atPath: bench.templates).filter({ $0.hasSuffix(".json") }).sorted() {
             let text = try String(contentsOfFile: bench.templates + "/" + name, encoding: .utf8)
             func render() throws {
-                let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: "t.json")))
-                _ = try Renderer.shared.draw(dot: DOTWriter().write(evaluated), format: .png).encoded()
+                _ = try Figure(text: text, file: "t.json", settings: FigureSettings(format: .png)).bytes()
             }
             for _ in 0..<20 { try render() }
             let before = currentRSS()

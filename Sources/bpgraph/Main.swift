@@ -22,8 +22,8 @@ enum Main {
         do {
             var command = try BPGraphCommand.parseAsRoot()
             try command.run()
-        } catch let failure as Failure {
-            Terminal.printErrors(failure.lines)
+        } catch let error where Failure.isReported(error) {
+            Terminal.printErrors(Failure(error).lines)
             exit(1)
         } catch let error as ExitCode {
             exit(error.rawValue)

@@ -84,22 +84,22 @@ struct RenderTests {
 
     @Test("PNG, SVG and PDF start with their magic bytes; DOT is the DOT text")
     func magicBytes() throws {
-        let dot = DOTWriter().write(try Fixtures.evaluate(Fixtures.sigmoid))
-        let png = try Renderer.shared.render(dot: dot, format: .png)
+        let png = try Fixtures.figure(Fixtures.sigmoid, format: .png).bytes()
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        let svg = try Renderer.shared.render(dot: dot, format: .svg)
+        let svg = try Fixtures.figure(Fixtures.sigmoid, format: .svg).bytes()
         #expect(String(decoding: svg, as: UTF8.self).hasPrefix("<?xml"))
         #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
-        let pdf = try Renderer.shared.render(dot: dot, format: .pdf)
+        let pdf = try Fixtures.figure(Fixtures.sigmoid, format: .pdf).bytes()
         #expect(Array(pdf.prefix(5)) == Array("%PDF-".utf8))
-        #expect(try Renderer.shared.render(dot: dot, format: .dot) == Array(dot.utf8))
+        let dot = try Fixtures.figure(Fixtures.sigmoid, format: .dot)
+        #expect(try dot.bytes() == Array(dot.dot.utf8))
+        #expect(dot.dot == DOTWriter().write(try Fixtures.evaluate(Fixtures.sigmoid)))
     }
 
     @Test("PNG pixel size scales with the DPI")
     func dpiScales() throws {
-        let dot = DOTWriter().write(try Fixtures.evaluate(Fixtures.sigmoid))
         func size(_ dpi: Double) throws -> (Int, Int) {
-            let png = try Renderer.shared.render(dot: dot, format: .png, dpi: dpi)
+            let png = try Fixtures.figure(Fixtures.sigmoid, format: .png, dpi: dpi).bytes()
             func be32(_ at: Int) -> Int { png[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
             return (be32(16), be32(20))
         }
@@ -111,9 +111,9 @@ struct RenderTests {
 
     @Test("rendering is deterministic: same bytes twice")
     func deterministic() throws {
-        let dot = DOTWriter().write(try Fixtures.evaluate(Fixtures.sigmoid))
         for format in [OutputFormat.png, .svg] {
-            #expect(try Renderer.shared.render(dot: dot, format: format) == Renderer.shared.render(dot: dot, format: format))
+            let figure = try Fixtures.figure(Fixtures.sigmoid, format: format)
+            #expect(try figure.bytes() == figure.bytes())
         }
     }
 

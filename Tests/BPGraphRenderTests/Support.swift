@@ -19,9 +19,15 @@ enum Fixtures {
         try evaluate(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
     }
 
+    /// The figure of an evaluated graph, through the library's one pipeline (`Figure`).
     static func svg(_ evaluated: EvaluatedGraph, _ options: FigureOptions = FigureOptions()) throws -> String {
-        let bytes = try Renderer.shared.render(dot: DOTWriter(options: options).write(evaluated), format: .svg)
-        return String(decoding: bytes, as: UTF8.self)
+        let figure = try Figure(graph: evaluated.graph, name: evaluated.graph.file, settings: FigureSettings(options: options, format: .svg))
+        return String(decoding: try figure.bytes(), as: UTF8.self)
+    }
+
+    /// Spec text to a figure in `format`, as `bpgraph render` makes it.
+    static func figure(_ text: String, format: OutputFormat, dpi: Double = 144, options: FigureOptions = FigureOptions()) throws -> Figure {
+        try Figure(text: text, file: "test.json", settings: FigureSettings(options: options, format: format, dpi: dpi))
     }
 
     static let sigmoid = """

@@ -20,8 +20,7 @@ struct DotCommand: ParsableCommand {
 
     func run() throws {
         let options = try figure.options()
-        let evaluated: EvaluatedGraph
-        do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
+        let evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat)
         try Terminal.write(DOTWriter(options: options).write(evaluated))
     }
 }

@@ -34,8 +34,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let evaluated: EvaluatedGraph
-        do { evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat) } catch { throw Failure(error) }
+        let evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat)
         let useColor: Bool
         switch color {
         case .always: useColor = true

@@ -102,8 +102,7 @@ extension RenderCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure("\(path): no such file") }
         if isDirectory.boolValue { throw Failure("\(path): is a directory, expected a Markdown post") }
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the file") }
-        let post: MarkdownPost
-        do { post = try MarkdownPost([UInt8](data), file: path) } catch { throw Failure(error) }
+        let post = try MarkdownPost([UInt8](data), file: path)
         var problems = post.problems.map(\.description)
 
         let cwd = FileManager.default.currentDirectoryPath
@@ -132,13 +131,10 @@ extension RenderCommand {
         for (index, block) in post.blocks.enumerated() {
             let name = block.displayName(in: path)
             do {
-                let decoded: MarkdownBlockSpec
-                let graph: Graph
-                do {
-                    decoded = try block.spec(in: path)
-                    graph = try Graph(decoded.spec)
-                } catch { throw Failure(error) }
-                let files = try figureFiles(graph, name: name, options: options, format: format)
+                let decoded = try block.spec(in: path)
+                let figure = try Figure(spec: decoded.spec, name: name,
+                                        settings: FigureSettings(options: options, format: format, dpi: dpi, maxNodes: maxNodes))
+                let files = figureFiles(figure)
                 var wrote = false
                 var images: [(file: String, size: FigureSize?)] = []
                 for file in files {
@@ -196,21 +192,14 @@ extension RenderCommand {
     }
 
     /// The files of one block's figure: one, or with --theme auto and PNG a light and a dark one.
-    private func figureFiles(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat) throws -> [FigureFile] {
-        let dot = try FigurePipeline.dot(graph, name: name, options: options, maxNodes: maxNodes)
-        guard let darkOptions = options.dark else {
-            return [FigureFile(name: Self.assetName(dot: dot, format: format, dpi: dpi)) {
-                try FigurePipeline.image(dot: dot, name: name, format: format, dpi: self.dpi)
-            }]
+    private func figureFiles(_ figure: Figure) -> [FigureFile] {
+        let format = figure.settings.format, dpi = figure.settings.dpi
+        if let dark = figure.darkDOT, format == .svg {
+            return [FigureFile(name: Self.assetName(dot: "theme auto\n" + figure.dot + "\ndark\n" + dark, format: format, dpi: dpi),
+                               make: figure.bytes)]
         }
-        let dark = try FigurePipeline.dot(graph, name: name, options: darkOptions, maxNodes: maxNodes)
-        if format == .svg {
-            return [FigureFile(name: Self.assetName(dot: "theme auto\n" + dot + "\ndark\n" + dark, format: format, dpi: dpi)) {
-                try FigurePipeline.autoSVG(light: dot, dark: dark, name: name)
-            }]
-        }
-        return [dot, dark].map { d in
-            FigureFile(name: Self.assetName(dot: d, format: format, dpi: dpi)) { try FigurePipeline.image(dot: d, name: name, format: format, dpi: self.dpi) }
+        return figure.themes.map { theme in
+            FigureFile(name: Self.assetName(dot: theme.dot, format: format, dpi: dpi), make: theme.bytes)
         }
     }
 

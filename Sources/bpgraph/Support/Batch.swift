@@ -118,7 +118,7 @@ struct BatchSettings {
 /// `Renderer`'s lock); PNG encoding and writing the file run on the worker again,
 /// while Graphviz draws the next figure. Results are reported in input order, so
 /// messages come out the same on every run. Outputs are byte-identical to a
-/// single-file render: both go through `Renderer.draw` and `Drawing.encoded`.
+/// single-file render: both make a `Figure` and write its `bytes()`.
 final class BatchRunner: @unchecked Sendable {
     /// What a job leaves behind until the batch ends: never the output's bytes (a batch
     /// of 10,000 figures would hold them all), only what the manifest records of them.
@@ -197,19 +197,20 @@ final class BatchRunner: @unchecked Sendable {
     func process(_ job: BatchJob, cache: BatchCache?) -> Result {
         do {
             var print: String?
-            let graph: Graph
+            let settings = FigureSettings(options: self.settings.options, format: job.format, dpi: self.settings.dpi,
+                                          maxNodes: self.settings.maxNodes)
+            let figure: Figure
             if let given = job.given {
-                do { graph = try Graph(given) } catch { throw Failure(error) }
+                figure = try Figure(spec: given, name: SpecInput.displayName(job.spec), settings: settings)
             } else {
                 let text = try SpecInput.read(job.spec)
                 if let relative = job.relative, job.output != "-" {
                     print = fingerprint.of(spec: text)
-                    if !settings.force, let cache, cache.isFresh(relative, fingerprint: print!) { return .skipped }
+                    if !self.settings.force, let cache, cache.isFresh(relative, fingerprint: print!) { return .skipped }
                 }
-                graph = try decode(text, job: job)
+                figure = try Figure(text: text, file: SpecInput.displayName(job.spec), format: self.settings.inputFormat, settings: settings)
             }
-            let bytes = try FigurePipeline.image(graph, name: SpecInput.displayName(job.spec), options: settings.options,
-                                                 format: job.format, dpi: settings.dpi, maxNodes: settings.maxNodes)
+            let bytes = try figure.bytes()
             if job.output == "-" {
                 try Terminal.write(bytes)
             } else {
@@ -225,12 +226,6 @@ final class BatchRunner: @unchecked Sendable {
             if job.output != "-" { AtomicFile.removeStale(job.output) }
             return .failed(Failure(error).lines)
         }
-    }
-
-    /// Spec text → a checked graph.
-    func decode(_ text: String, job: BatchJob) throws -> Graph {
-        do { return try SpecInput.graph(text: text, path: job.spec, format: settings.inputFormat) }
-        catch { throw Failure(error) }
     }
 }
 

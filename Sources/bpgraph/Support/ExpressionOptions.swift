@@ -34,6 +34,6 @@ struct ExpressionOptions: ParsableArguments {
     /// The expression as a spec. Call only when `isGiven`.
     func graphSpec() throws -> GraphSpec {
         guard let expr else { throw Failure("\(Self.displayName): no expression given") }
-        do { return try ExpressionSpec.commandLine(expression: expr, values: values, file: Self.displayName) } catch { throw Failure(error) }
+        return try ExpressionSpec.commandLine(expression: expr, values: values, file: Self.displayName)
     }
 }

@@ -1,15 +1,23 @@
 import BPGraph
 import Foundation
 
-/// A failure to report: one line per problem on stderr, exit code 1.
+/// A failure to report: one line per problem on stderr, exit code 1. The library's
+/// problems (`SpecError`, `Diagnostic`) are reported as they are thrown: `Main` turns
+/// them into lines once, at the top (`Diagnostic.lines`), so no command wraps them.
 struct Failure: Error {
     var lines: [String]
     init(_ lines: [String]) { self.lines = lines }
     init(_ line: String) { self.lines = [line] }
     init(_ error: Error) {
         if let spec = error as? SpecError { lines = spec.diagnostics.flatMap(\.lines) }
+        else if let diagnostic = error as? Diagnostic { lines = diagnostic.lines }
         else if let failure = error as? Failure { lines = failure.lines }
         else { lines = ["\(error)"] }
+    }
+
+    /// A problem with the input or the output (exit code 1), as opposed to a usage error.
+    static func isReported(_ error: Error) -> Bool {
+        error is Failure || error is SpecError || error is Diagnostic
     }
 }
 

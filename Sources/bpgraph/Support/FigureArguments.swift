@@ -47,7 +47,7 @@ struct FigureArguments: ParsableArguments {
                 throw Failure("\(theme): no such theme (use light, dark, or a theme file)")
             }
             let text = try SpecInput.read(theme)
-            do { chosenTheme = try Theme.parse(text, file: theme) } catch { throw Failure(error) }
+            chosenTheme = try Theme.parse(text, file: theme)
         }
         return FigureOptions(direction: direction, style: backwardArrows ? .backwardArrows : .labels,
                              labels: labels, numbers: NumberFormat(precision: precision), theme: chosenTheme,
