@@ -226,8 +226,8 @@ extension Graph {
                 work += cost
                 if work > Self.maximumWork && !tooCostly {
                     tooCostly = true
-                    let what = op.work == nil ? "" : " " + inputShapes.map(describeShape).joined(separator: " · ") + " takes \(formatPlain(cost)) multiply-adds;"
-                    problems.add(node.place, "\(op.name):\(what) the graph would take more than \(formatPlain(Self.maximumWork)) multiply-adds to evaluate")
+                    let what = op.work == nil ? "" : " " + inputShapes.map(describeShape).joined(separator: " · ") + " takes \(NumberText.exact(cost)) multiply-adds;"
+                    problems.add(node.place, "\(op.name):\(what) the graph would take more than \(NumberText.exact(Self.maximumWork)) multiply-adds to evaluate")
                 }
             } catch {
                 problems.add(node.place, "\(op.name): \(error.message)")
@@ -301,10 +301,10 @@ extension Graph {
             let isInteger = value == value.rounded() && abs(value) < 1e9
             switch rule.kind {
             case .positiveInteger where !(isInteger && value >= 1):
-                problems.add(place, "\"\(rule.name)\" must be a positive integer, got \(formatPlain(value))")
+                problems.add(place, "\"\(rule.name)\" must be a positive integer, got \(NumberText.exact(value))")
                 ok = false
             case .integer where !isInteger:
-                problems.add(place, "\"\(rule.name)\" must be an integer, got \(formatPlain(value))")
+                problems.add(place, "\"\(rule.name)\" must be an integer, got \(NumberText.exact(value))")
                 ok = false
             default:
                 break

@@ -50,16 +50,10 @@ extension Op {
         var out = [Double](repeating: 0, count: y.count)
         for (row, value) in t.data.enumerated() {
             guard value == value.rounded(), value >= 0, value < Double(classes) else {
-                throw OpError("class index \(formatPlain(value)) is out of range for \(classes) classes (valid: 0..<\(classes))")
+                throw OpError("class index \(NumberText.exact(value)) is out of range for \(classes) classes (valid: 0..<\(classes))")
             }
             out[row * classes + Int(value)] = 1
         }
         return Tensor(shape: y.shape, data: out)
     }
-}
-
-/// A number as the shortest text that reads back the same (1, 0.5, -2.25).
-func formatPlain(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return "\(x)"
 }

@@ -32,11 +32,9 @@ public enum EvalJSON {
         out.write("\n  ]\n}\n")
     }
 
-    /// Shortest text that reads back as the same Double.
-    public static func number(_ x: Double) -> String {
-        if x == 0 { return "0.0" }  // also turns −0 into 0
-        return x.description
-    }
+    /// Shortest text that reads back as the same Double, always with a fraction or an
+    /// exponent (`1.0`, `0.5`, `1e-07`): a JSON reader sees a Double.
+    public static func number(_ x: Double) -> String { NumberText.json(x) }
 
     public static func tensor(_ t: Tensor) -> String {
         var out = ""

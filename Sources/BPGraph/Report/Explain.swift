@@ -172,30 +172,3 @@ public struct Explanation: Sendable {
         return nil
     }
 }
-
-/// Numbers for the terminal: a few significant digits, no trailing zeros, a true minus sign.
-struct NumberText {
-    var precision: Int
-
-    func number(_ x: Double) -> String {
-        if x == 0 { return "0" }
-        var text = String(format: "%.\(max(1, precision))g", x)
-        if text.contains("e") {
-            // 1e-05 → 1e-5
-            let parts = text.split(separator: "e", maxSplits: 1)
-            let exponent = Int(parts[1]) ?? 0
-            text = "\(parts[0])e\(exponent)"
-        }
-        return text.replacingOccurrences(of: "-", with: "−")
-    }
-
-    /// Small tensors written out, larger ones as their shape.
-    func tensor(_ t: Tensor) -> String {
-        switch t.rank {
-        case 0: return number(t.scalar)
-        case 1 where t.count <= 8: return "[" + t.data.map(number).joined(separator: ", ") + "]"
-        case 2 where t.count <= 8: return "[" + t.rows.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-        default: return "shape " + describeShape(t.shape)
-        }
-    }
-}

@@ -24,22 +24,10 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let check: GradientCheck
         let name = SpecInput.displayName(spec, expression: expression)
-        do { check = try GradientCheck(try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat)) } catch { throw Failure(error) }
-        let width = max(5, check.results.map(\.id.count).max() ?? 0)
-        var out = "input".padding(toLength: width, withPad: " ", startingAt: 0) + "  max error   result\n"
-        for r in check.results {
-            out += r.id.padding(toLength: width, withPad: " ", startingAt: 0)
-            out += "  " + String(format: "%-10.3g", r.maxError) + "  " + (r.maxError <= tolerance ? "ok" : "FAIL") + "\n"
-        }
-        for id in check.skipped {
-            out += id.padding(toLength: width, withPad: " ", startingAt: 0) + "  —           no gradient (loss target)\n"
-        }
-        try Terminal.write(out)
-        let failed = check.results.filter { $0.maxError > tolerance }
-        if !failed.isEmpty {
-            throw Failure(failed.map { "\(name): \"\($0.id)\": gradient check failed: error \(String(format: "%.3g", $0.maxError)) > tolerance \(String(format: "%.3g", tolerance))" })
-        }
+        let check = try GradientCheck(try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat))
+        try Terminal.write(check.table(tolerance: tolerance))
+        let failures = check.failures(tolerance: tolerance, file: name)
+        if !failures.isEmpty { throw SpecError(failures) }
     }
 }
