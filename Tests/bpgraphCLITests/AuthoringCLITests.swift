@@ -233,17 +233,8 @@ struct AuthoringCLITests {
     @Test("watch renders, renders again after a change, reports errors and goes on, and stops on Ctrl-C")
     func watch() throws {
         let dir = try scratch(["s.json": sigmoidSpec])
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["watch", "s.json", "-o", "s.svg", "--interval", "50"]
-        process.currentDirectoryURL = dir
-        let outURL = dir.appendingPathComponent("watch.out"), errURL = dir.appendingPathComponent("watch.err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let (process, outURL) = try launchWatch(["s.json", "-o", "s.svg", "--interval", "50"], in: dir)
+        let errURL = dir.appendingPathComponent("watch.err")
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         func log(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
@@ -288,15 +279,25 @@ struct AuthoringCLITests {
 
     @Test("watch on a post rewrites it in place once and does not loop on its own write")
     func watchPost() throws {
-        let dir = try scratch(["post.md": "# P\n\n```bpgraph\ny = exp(x)\nx = 1\n```\n"])
-        let (process, outURL) = try launchWatch(["post.md", "--assets", "img", "--interval", "50"], in: dir)
+        let dir = try scratch(["post.md": "# P\n\n```bpgraph\ny = exp(x)\nx = 1\n```\n", "theme.json": ##"{"gradient": "#0000ff"}"##])
+        let (process, outURL) = try launchWatch(["post.md", "--assets", "img", "--theme", "theme.json", "--interval", "50"], in: dir)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        func renders() -> Int { ((try? String(contentsOf: outURL, encoding: .utf8)) ?? "").components(separatedBy: " rendered post.md").count - 1 }
-        let deadline = Date().addingTimeInterval(10)
-        while renders() < 1 && Date() < deadline { usleep(20_000) }
-        #expect(renders() == 1)
-        usleep(600_000)  // several polls: the post's own rewrite must not trigger another render
-        #expect(renders() == 1)
+        func log() -> String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
+        func renders() -> [Substring] { log().split(separator: "\n").filter { $0.contains(" rendered post.md") } }
+        func wait(for count: Int) {
+            let deadline = Date().addingTimeInterval(10)
+            while renders().count < count && Date() < deadline { usleep(20_000) }
+        }
+        wait(for: 1)
+        #expect(renders().count == 1)
+        // Without sleeping: another watched file changes. Had the post's own rewrite counted as
+        // an edit, the next render would either come first (a third line) or name the post
+        // too; so the second render must be the theme's alone.
+        try Data(##"{"gradient": "#00ff00"}"##.utf8).write(to: dir.appendingPathComponent("theme.json"))
+        wait(for: 2)
+        let lines = renders()
+        #expect(lines.count == 2, "\(log())")
+        #expect(lines.last?.contains(" theme.json changed; rendered post.md (in place)") == true, "\(log())")
         let text = try String(contentsOf: dir.appendingPathComponent("post.md"), encoding: .utf8)
         #expect(text.hasPrefix("# P\n\n```bpgraph\ny = exp(x)\nx = 1\n```\n![y = exp(x)](img/bpgraph-"))
         process.interrupt()

@@ -6,6 +6,8 @@ struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Ended by a signal (`status` is then the signal's number).
+    var signaled = false
 }
 
 /// The `bpgraph` executable beside this test bundle in the build folder.
@@ -19,10 +21,16 @@ let executable: URL = {
     return URL(fileURLWithPath: ".build/debug/bpgraph")
 }()
 
-/// Runs bpgraph to completion. Standard input, output and error go through temporary
-/// files, not pipes: a pipe read to its end while the other one fills (more than 64 KiB
-/// of errors, say) would block both processes for good.
+/// Runs bpgraph to completion (through `runProcess`).
 func bpgraph(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Run {
+    try runProcess(executable, arguments, stdin: stdin, in: directory)
+}
+
+/// Runs a program to completion: the one way the tests run a process. Standard input,
+/// output and error go through temporary files, not pipes: a pipe read to its end while
+/// the other one fills (more than 64 KiB of errors, say) would block both processes for good.
+func runProcess(_ program: URL, _ arguments: [String], stdin: String? = nil, in directory: URL? = nil,
+                environment: [String: String]? = nil) throws -> Run {
     let files = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: files) }
@@ -31,9 +39,10 @@ func bpgraph(_ arguments: [String], stdin: String? = nil, in directory: URL? = n
     FileManager.default.createFile(atPath: outURL.path, contents: nil)
     FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if let environment { process.environment = environment }
     let input = try FileHandle(forReadingFrom: inURL), output = try FileHandle(forWritingTo: outURL), errors = try FileHandle(forWritingTo: errURL)
     defer { try? input.close(); try? output.close(); try? errors.close() }
     process.standardInput = input
@@ -42,21 +51,24 @@ func bpgraph(_ arguments: [String], stdin: String? = nil, in directory: URL? = n
     try process.run()
     process.waitUntilExit()
     return Run(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-               stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+               stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+               signaled: process.terminationReason == .uncaughtSignal)
 }
 
-/// Starts `bpgraph watch …` in `directory`, its standard output going to
-/// `watch.out` there (returned), standard input and error to /dev/null. The caller
-/// kills it.
+/// Starts `bpgraph watch …` in `directory`, its standard output going to `watch.out`
+/// there (returned) and standard error to `watch.err`, standard input /dev/null. Files,
+/// not pipes, so nothing blocks however much it prints. The caller kills it.
+@discardableResult
 func launchWatch(_ arguments: [String], in directory: URL) throws -> (process: Process, output: URL) {
     let process = Process()
     process.executableURL = executable
     process.arguments = ["watch"] + arguments
     process.currentDirectoryURL = directory
-    let outURL = directory.appendingPathComponent("watch.out")
+    let outURL = directory.appendingPathComponent("watch.out"), errURL = directory.appendingPathComponent("watch.err")
     FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: errURL)
     process.standardInput = FileHandle.nullDevice
     try process.run()
     return (process, outURL)

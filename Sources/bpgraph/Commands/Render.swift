@@ -106,8 +106,8 @@ struct RenderCommand: ParsableCommand {
             "dpi \(Renderer.format(dpi))", "max-nodes \(maxNodes)", "input-format \(input.inputFormat?.rawValue ?? "-")",
             "theme \(figure.theme)", "options \(String(reflecting: options))",
         ]
-        if Theme.named(figure.theme) == nil && figure.theme.lowercased() != "auto" {
-            lines.append("theme-file \(XXH64.hex(XXH64.hash(try SpecInput.read(figure.theme))))")
+        if let file = figure.themeFile {
+            lines.append("theme-file \(XXH64.hex(XXH64.hash(try SpecInput.read(file))))")
         }
         return lines
     }

@@ -46,7 +46,7 @@ struct WatchCommand: ParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
 
         try Terminal.write("watching \(watchedDescription) (Ctrl-C stops)\n")
-        var last = try renderOnce()
+        var last = try renderOnce(changed: [])
         while interruptions == 0 {
             pause(milliseconds: interval)
             var current = snapshot()
@@ -59,7 +59,7 @@ struct WatchCommand: ParsableCommand {
                 current = again
             }
             if interruptions != 0 { break }
-            last = try renderOnce()
+            last = try renderOnce(changed: Self.changes(from: last, to: current))
         }
         try Terminal.write("stopped watching\n")
     }
@@ -67,15 +67,17 @@ struct WatchCommand: ParsableCommand {
     /// One `render` run; prints what it did or its errors (watching goes on; only a failed
     /// write to standard output ends it). Returns the state the next change is measured
     /// against: the files as they were just before rendering, so an edit made while it
-    /// rendered is seen next time, except for the files the render itself writes.
-    private func renderOnce() throws -> [String: FileState] {
+    /// rendered is seen next time, except for the files the render itself writes. After a
+    /// change, the line names the files that changed (`s.json changed; rendered …`).
+    private func renderOnce(changed: [String]) throws -> [String: FileState] {
         let before = snapshot()
         let start = Date()
         var message: String
         do {
             try render.run()
             let ms = Int((Date().timeIntervalSince(start) * 1000).rounded())
-            message = "\(Self.clock()) rendered \(renderedDescription) (\(ms) ms)\n"
+            let cause = changed.isEmpty ? "" : MessageText.escaped(changed.joined(separator: ", ")) + " changed; "
+            message = "\(Self.clock()) \(cause)rendered \(renderedDescription) (\(ms) ms)\n"
         } catch {
             let lines = Failure(error).lines
             Terminal.printErrors(lines)
@@ -128,20 +130,18 @@ struct WatchCommand: ParsableCommand {
         var device: UInt64 = 0
     }
 
-    /// The state of every watched file: the named files, the spec files in named
-    /// directories and their sub-folders, found exactly as a batch finds them
-    /// (`BatchPlan.expand`; new and removed specs change the set), and a theme file.
+    /// The state of every file the render reads (`RenderCommand.inputFiles`: the named
+    /// files, the spec files in named directories and their sub-folders, found exactly as a
+    /// batch finds them, so new and removed specs change the set, and a theme file).
     func snapshot() -> [String: FileState] {
-        var files: [String] = []
-        for spec in render.specs {
-            // A directory with no specs (yet) is watched for its first one.
-            let found = (try? BatchPlan.expand([spec]))?.inputs.map(\.path) ?? []
-            files += found.isEmpty ? [spec] : found
-        }
-        if Theme.named(render.figure.theme) == nil { files.append(render.figure.theme) }
         var states: [String: FileState] = [:]
-        for file in files { states[file] = Self.state(of: file) }
+        for file in render.inputFiles() { states[file] = Self.state(of: file) }
         return states
+    }
+
+    /// The files that differ between two snapshots (edited, added or removed), sorted.
+    static func changes(from old: [String: FileState], to new: [String: FileState]) -> [String] {
+        Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
     }
 
     static func state(of path: String) -> FileState {

@@ -95,6 +95,22 @@ enum BatchPlan {
     }
 }
 
+extension RenderCommand {
+    /// Every file this render reads, computed one way for `render` and `watch`: the spec
+    /// files (a directory's specs found as `BatchPlan.expand` finds them, recursively; a
+    /// directory with none yet stands for itself, so its first spec is seen), the posts,
+    /// and the theme file. `watch` polls exactly these.
+    func inputFiles() -> [String] {
+        var files: [String] = []
+        for spec in specs {
+            let found = (try? BatchPlan.expand([spec]))?.inputs.map(\.path) ?? []
+            files += found.isEmpty ? [spec] : found
+        }
+        if let theme = figure.themeFile { files.append(theme) }
+        return files
+    }
+}
+
 /// Everything a batch needs besides its jobs.
 struct BatchSettings {
     var options: FigureOptions

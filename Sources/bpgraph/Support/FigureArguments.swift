@@ -32,6 +32,11 @@ struct FigureArguments: ParsableArguments {
         guard (1...15).contains(precision) else { throw ValidationError("--precision must be from 1 to 15, got \(precision)") }
     }
 
+    /// The theme file `--theme` names, if it names one rather than light, dark or auto.
+    var themeFile: String? {
+        theme.lowercased() == "auto" || Theme.named(theme) != nil ? nil : theme
+    }
+
     /// The figure options; reads the theme file if one is named.
     func options() throws -> FigureOptions {
         let chosenTheme: Theme
