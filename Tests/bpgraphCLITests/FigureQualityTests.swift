@@ -14,23 +14,26 @@ struct FigureQualityTests {
         var figures = 0, clean = 0, unpaired = 0, far = 0, ambiguous = 0, border = 0, kinks = 0, overlaps = 0, margins = 0, order = 0
     }
 
+    /// One run of scripts/quality for both tests (the first to ask waits for it): the templates
+    /// in both directions, the corpus and the random graphs left to right, each set rendered in
+    /// one batch per direction and style and measured in one python process.
+    static let measured: Result<(sets: [String: Totals], log: String), Error> = Result {
+        try measure(["--sets", "templates,corpus,random", "--tb-sets", "templates", "--random", "16", "--seed", "11"])
+    }
+
+    static func sets() throws -> [String: Totals] {
+        let (sets, log) = try measured.get()
+        #expect(sets.count == 3, "scripts/quality printed no totals for some sets:\n\(log)")
+        return sets
+    }
+
     /// Runs scripts/quality and reads its closing line for each set.
-    static func measure(_ arguments: [String]) throws -> [String: Totals] {
+    static func measure(_ arguments: [String]) throws -> (sets: [String: Totals], log: String) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-quality-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/quality").path, executable.path, "--out", out.path] + arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-quality-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = String(decoding: try Data(contentsOf: log), as: UTF8.self)
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", root.appendingPathComponent("scripts/quality").path, executable.path, "--out", out.path] + arguments)
+        let text = result.stdout + result.stderr
         var sets: [String: Totals] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":"), line[line.index(after: colon)...].hasPrefix(" quality:") else { continue }
@@ -41,8 +44,7 @@ struct FigureQualityTests {
             sets[String(line[..<colon])] = Totals(figures: n[1], clean: n[0], unpaired: n[3], far: n[4], ambiguous: n[5], border: n[6],
                                                   kinks: n[7], overlaps: n[8], margins: n[9], order: n[10])
         }
-        #expect(!sets.isEmpty, "scripts/quality printed no totals:\n\(text)")
-        return sets
+        return (sets, text)
     }
 
     /// The goal for every count is 0. Where a few remain (top to bottom: a label on a
@@ -51,9 +53,8 @@ struct FigureQualityTests {
     /// change that makes figures worse fails here.
     @Test("templates (both styles, both directions) and the corpus (both styles): paired labels, straight edges, inputs in order, tight canvas")
     func templatesAndCorpus() throws {
-        let both = try Self.measure(["--sets", "templates", "--tb"])
-        let corpus = try Self.measure(["--sets", "corpus"])
-        let templates = try #require(both["templates"]), figures = try #require(corpus["corpus"])
+        let sets = try Self.sets()
+        let templates = try #require(sets["templates"]), figures = try #require(sets["corpus"])
         #expect(templates.figures == 72)
         #expect(figures.figures == 30)
         for (name, t) in [("templates", templates), ("corpus", figures)] {
@@ -72,8 +73,7 @@ struct FigureQualityTests {
 
     @Test("random 3–18-op graphs, both styles: paired labels, straight edges, inputs in order, tight canvas")
     func randomGraphs() throws {
-        let sets = try Self.measure(["--sets", "random", "--random", "16", "--seed", "11"])
-        let t = try #require(sets["random"])
+        let t = try #require(try Self.sets()["random"])
         #expect(t.figures == 32)
         #expect(t.unpaired == 0, "\(t.unpaired) values not across from their gradients")
         #expect(t.far == 0)

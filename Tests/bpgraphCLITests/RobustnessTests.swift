@@ -5,22 +5,9 @@ import Testing
 
 /// Runs bpgraph through /bin/sh, so that its standard streams can be redirected as a
 /// shell would (`> /dev/full`, `>&-`). Reports how the process ended: a signal is a crash.
-private func shell(_ script: String, in directory: URL) throws -> (status: Int32, signaled: Bool, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+private func shell(_ script: String, in directory: URL) throws -> Run {
     // "$0" is bpgraph; the shell reports a signal as status 128 + n, so it is exec'd.
-    process.arguments = ["-c", script, executable.path]
-    process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, process.terminationReason == .uncaughtSignal,
-            String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script, executable.path], in: directory)
 }
 
 private func lines(_ text: String) -> [Substring] { text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }

@@ -68,21 +68,11 @@ private struct GeneratorMissing: Error, CustomStringConvertible { var descriptio
 
 /// Runs a site generator in `dir`; its exit status must be 0.
 private func build(_ tool: String, _ arguments: [String], in dir: URL) throws {
-    let process = Process()
-    process.executableURL = try generator(tool)
-    process.arguments = arguments
-    process.currentDirectoryURL = dir
     var environment = ProcessInfo.processInfo.environment
     environment["JEKYLL_ENV"] = "production"
     environment["LANG"] = "C.UTF-8"
-    process.environment = environment
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    try process.run()
-    let log = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " ")) failed:\n\(String(decoding: log, as: UTF8.self))")
+    let run = try runProcess(try generator(tool), arguments, in: dir, environment: environment)
+    #expect(run.status == 0, "\(tool) \(arguments.joined(separator: " ")) failed:\n\(run.stdout)\(run.stderr)")
 }
 
 private func text(_ url: URL) throws -> String { String(decoding: try Data(contentsOf: url), as: UTF8.self) }
