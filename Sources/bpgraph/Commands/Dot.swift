@@ -1,5 +1,6 @@
 import ArgumentParser
 import BPGraph
+import BPGraphRender
 import Foundation
 
 struct DotCommand: ParsableCommand {
@@ -20,7 +21,10 @@ struct DotCommand: ParsableCommand {
 
     func run() throws {
         let options = try figure.options()
-        let evaluated = try SpecInput.evaluate(spec, expression: expression, format: input.inputFormat)
-        try Terminal.write(DOTWriter(options: options).write(evaluated))
+        let graph = try SpecInput.graph(spec, expression: expression, format: input.inputFormat)
+        // The DOT of any size of graph: --max-nodes is render's.
+        let figure = try Figure(graph: graph, name: SpecInput.displayName(spec, expression: expression),
+                                settings: FigureSettings(options: options, format: .dot, maxNodes: .max))
+        try Terminal.write(figure.dot)
     }
 }
