@@ -22,7 +22,10 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
         // DOT text → image bytes, in-process through libgvc: the only target that touches C.
-        .target(name: "BPGraphRender", dependencies: ["BPGraph", "CGraphviz", "CCairo"]),
+        // Optimized in debug builds too: its layout and label placement are pure Swift
+        // geometry, ~10× slower unoptimized, and every render test and CLI test runs them.
+        .target(name: "BPGraphRender", dependencies: ["BPGraph", "CGraphviz", "CCairo"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The command line: thin commands over the library.
         .executableTarget(name: "bpgraph", dependencies: [
             "BPGraph",
