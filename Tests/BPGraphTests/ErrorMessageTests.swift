@@ -105,4 +105,24 @@ extension ErrorMessageTests {
         #expect(errors(#"{"nodes": [ {"id": "x", "value": \#(x)}, \#(repeats) ], "output": "r0"}"#, file: "big.json")
                 == ["big.json: the graph's values add up to 27003000 elements, more than 20000000"])
     }
+
+    /// Callers act on a problem's kind and note, not its wording.
+    @Test func diagnosticsCarryTheirKind() throws {
+        func diagnostics(_ body: () throws -> Any) -> [Diagnostic] {
+            do { _ = try body(); return [] } catch let error as SpecError { return error.diagnostics } catch { return [] }
+        }
+        let yaml = diagnostics { try SpecDecoder.decode("nodes: [ {id: x, value: 1 ]\noutput: x", file: "bad.yaml") }
+        #expect(yaml.map(\.kind) == [.syntax])
+        #expect(yaml.first?.message == "invalid YAML: did not find expected ',' or '}'")
+        #expect(yaml.first?.note == Diagnostic.Note(text: "while parsing a flow mapping", line: 1))
+        let json = diagnostics { try SpecDecoder.decode(#"{"nodes": [}"#, file: "bad.json") }
+        #expect(json.map(\.kind) == [.syntax])
+        let values = diagnostics { try ExpressionSpec.commandLine(expression: "y = x * z", values: ["x=1", "w=2", "x=3"]) }
+        #expect(values.map(\.kind) == [.unusedValue(variable: "w"), .unusedValue(variable: "x"), .missingValue(variable: "z")])
+        let malformed = diagnostics { try ExpressionSpec.commandLine(expression: "y = exp(x)", values: ["x"]) }
+        #expect(malformed.map(\.kind) == [.malformedAssignment])
+        let op = diagnostics { try Graph(SpecDecoder.decode(#"{"nodes": [{"id": "x", "value": 1}, {"id": "c", "op": "expp", "in": ["x"]}], "output": "c"}"#, file: "op.json")) }
+        #expect(op.map(\.kind) == [.spec])
+        #expect(op.first?.place == #"nodes[1] "c""#)
+    }
 }
