@@ -23,7 +23,9 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
         // DOT text → image bytes, in-process through libgvc: the only target that touches C.
         // Optimized in debug builds too: its layout and label placement are pure Swift
-        // geometry, ~10× slower unoptimized, and every render test and CLI test runs them.
+        // geometry, several times slower unoptimized, and every render test and CLI test
+        // runs them. (unsafeFlags: SwiftPM refuses them in a dependency required by version;
+        // drop this if another package comes to depend on BPGraphRender that way.)
         .target(name: "BPGraphRender", dependencies: ["BPGraph", "CGraphviz", "CCairo"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The command line: thin commands over the library.
