@@ -10,25 +10,36 @@ import Testing
 struct FigureQualityTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Totals {
+    struct Totals: Sendable {
         var figures = 0, clean = 0, unpaired = 0, far = 0, ambiguous = 0, border = 0, kinks = 0, overlaps = 0, margins = 0, order = 0
     }
 
     /// One run of scripts/quality for both tests (the first to ask waits for it): the templates
     /// in both directions, the corpus and the random graphs left to right, each set rendered in
     /// one batch per direction and style and measured in one python process.
-    static let measured: Result<(sets: [String: Totals], log: String), Error> = Result {
-        try measure(["--sets", "templates,corpus,random", "--tb-sets", "templates", "--random", "16", "--seed", "11"])
+    /// It waits on a thread of its own, not on one of the test runner's (two, on two cores),
+    /// so the other tests run meanwhile.
+    static let measured = Task {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Measured, Error>) in
+            Thread {
+                done.resume(with: Result { try measure(["--sets", "templates,corpus,random", "--tb-sets", "templates", "--random", "16", "--seed", "11"]) })
+            }.start()
+        }
     }
 
-    static func sets() throws -> [String: Totals] {
-        let (sets, log) = try measured.get()
+    struct Measured: Sendable {
+        var sets: [String: Totals]
+        var log: String
+    }
+
+    static func sets() async throws -> [String: Totals] {
+        let (sets, log) = try await (measured.value.sets, measured.value.log)
         #expect(sets.count == 3, "scripts/quality printed no totals for some sets:\n\(log)")
         return sets
     }
 
     /// Runs scripts/quality and reads its closing line for each set.
-    static func measure(_ arguments: [String]) throws -> (sets: [String: Totals], log: String) {
+    static func measure(_ arguments: [String]) throws -> Measured {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-quality-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
@@ -44,7 +55,7 @@ struct FigureQualityTests {
             sets[String(line[..<colon])] = Totals(figures: n[1], clean: n[0], unpaired: n[3], far: n[4], ambiguous: n[5], border: n[6],
                                                   kinks: n[7], overlaps: n[8], margins: n[9], order: n[10])
         }
-        return (sets, text)
+        return Measured(sets: sets, log: text)
     }
 
     /// The goal for every count is 0. Where a few remain (top to bottom: a label on a
@@ -52,8 +63,8 @@ struct FigureQualityTests {
     /// as near a neighbour edge as its own), the bound is what this build reaches, so a
     /// change that makes figures worse fails here.
     @Test("templates (both styles, both directions) and the corpus (both styles): paired labels, straight edges, inputs in order, tight canvas")
-    func templatesAndCorpus() throws {
-        let sets = try Self.sets()
+    func templatesAndCorpus() async throws {
+        let sets = try await Self.sets()
         let templates = try #require(sets["templates"]), figures = try #require(sets["corpus"])
         #expect(templates.figures == 72)
         #expect(figures.figures == 30)
@@ -72,8 +83,8 @@ struct FigureQualityTests {
     }
 
     @Test("random 3–18-op graphs, both styles: paired labels, straight edges, inputs in order, tight canvas")
-    func randomGraphs() throws {
-        let t = try #require(try Self.sets()["random"])
+    func randomGraphs() async throws {
+        let t = try #require(try await Self.sets()["random"])
         #expect(t.figures == 32)
         #expect(t.unpaired == 0, "\(t.unpaired) values not across from their gradients")
         #expect(t.far == 0)
