@@ -79,12 +79,12 @@ extension RenderCommand {
             return [(specs[0], output)]
         }
         if specs.count == 1 && !exists {
-            throw Failure("\(output): a post is written to a .md file or into an existing folder")
+            throw Failure(file: output, "a post is written to a .md file or into an existing folder")
         }
         if output == "-" { throw Failure("several posts cannot all be written to standard output; name a folder with -o DIR") }
-        if exists && !isDirectory.boolValue { throw Failure("\(output): several posts are written into a folder, not into one file") }
+        if exists && !isDirectory.boolValue { throw Failure(file: output, "several posts are written into a folder, not into one file") }
         do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
-        catch { throw Failure("\(output): cannot create the directory") }
+        catch { throw Failure(file: output, "cannot create the directory") }
         var seen: [String: String] = [:]
         return try specs.map { post in
             let destination = (output as NSString).appendingPathComponent((post as NSString).lastPathComponent)
@@ -99,9 +99,9 @@ extension RenderCommand {
     private func renderPost(_ path: String, to destination: String, options: FigureOptions, format: OutputFormat) throws
         -> (problems: [String], summary: String) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure("\(path): no such file") }
-        if isDirectory.boolValue { throw Failure("\(path): is a directory, expected a Markdown post") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the file") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure(file: path, "no such file") }
+        if isDirectory.boolValue { throw Failure(file: path, "is a directory, expected a Markdown post") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(file: path, "cannot read the file") }
         let post = try MarkdownPost([UInt8](data), file: path)
         var problems = post.problems.map(\.description)
 
@@ -116,11 +116,11 @@ extension RenderCommand {
                                            linkPrefix: self.post.linkPrefix)
         let assetFolder = placement.folder
         if site.kind == .hugo && options.darkTheme != nil && format != .svg && !site.rawHTML {
-            throw Failure("\(path): --theme auto with \(format.rawValue) links a light and a dark image in a <picture>, which Hugo drops unless markup.goldmark.renderer.unsafe is true in \((site.config as NSString?)?.lastPathComponent ?? "hugo.toml"); set it, or use --format svg (one SVG for both)")
+            throw Failure(file: path, "--theme auto with \(format.rawValue) links a light and a dark image in a <picture>, which Hugo drops unless markup.goldmark.renderer.unsafe is true in \((site.config as NSString?)?.lastPathComponent ?? "hugo.toml"); set it, or use --format svg (one SVG for both)")
         }
         if !post.blocks.isEmpty {
             do { try FileManager.default.createDirectory(atPath: assetFolder, withIntermediateDirectories: true) }
-            catch { throw Failure("\(self.post.assets ?? assetFolder): cannot create the assets folder") }
+            catch { throw Failure(file: self.post.assets ?? assetFolder, "cannot create the assets folder") }
         }
         var manifest = PostManifest(folder: site.root ?? assetFolder)
         let manifestKey = MarkdownPost.relativePath(from: manifest.folder, to: postPath)
@@ -169,7 +169,7 @@ extension RenderCommand {
                 let folder = (destination as NSString).deletingLastPathComponent
                 if !folder.isEmpty {
                     do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                    catch { throw Failure("\(folder): cannot create the directory") }
+                    catch { throw Failure(file: folder, "cannot create the directory") }
                 }
                 try AtomicFile.write(bytes, to: destination)
                 if let permissions { try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: destination) }

@@ -93,7 +93,7 @@ struct RenderCommand: ParsableCommand {
             return
         }
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        catch { throw Failure("\(folder): cannot create the directory") }
+        catch { throw Failure(file: folder, "cannot create the directory") }
         let counts = runner.run(jobs, directory: folder)
         if counts.failed > 0 || counts.otherProblems > 0 { throw ExitCode(1) }
     }
@@ -132,7 +132,7 @@ struct RenderCommand: ParsableCommand {
                 throw Failure("several specs render into a directory: name it with -o DIR")
             }
             if let format = OutputFormat.from(path: folder), !FileManager.default.fileExists(atPath: folder) {
-                throw Failure("\(folder): several specs render into a directory, not into one .\(format.rawValue) file")
+                throw Failure(file: folder, "several specs render into a directory, not into one .\(format.rawValue) file")
             }
             let format = self.format ?? .png
             var seen: [String: String] = [:]
@@ -163,7 +163,7 @@ struct RenderCommand: ParsableCommand {
         if let chosen = self.format { format = chosen }
         else if out == "-" { format = .png }
         else if let implied = OutputFormat.from(path: out) { format = implied }
-        else { throw Failure("\(out): unknown output format; use a .png, .svg, .pdf or .dot name, or --format") }
+        else { throw Failure(file: out, "unknown output format; use a .png, .svg, .pdf or .dot name, or --format") }
         if out == "-" && format != .svg && format != .dot && Terminal.stdoutIsTerminal {
             throw Failure("refusing to write \(format.rawValue) bytes to a terminal; redirect standard output or use --format svg")
         }

@@ -14,7 +14,7 @@ enum AtomicFile {
         // open + FileHandle: FileManager.createFile would write a temporary of its own,
         // rename it and fsync, which is most of the time of writing a small figure.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw Failure("\(path): cannot write the file (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw Failure(file: path, "cannot write the file (\(String(cString: strerror(errno))))") }
         // Re-rendering over a file keeps its mode (a private 0600 figure stays private).
         // A symbolic link is replaced, not followed (FileManager's attributes are the link's
         // own), so its target's mode is not copied.
@@ -30,12 +30,12 @@ enum AtomicFile {
         } catch {
             try? handle.close()
             unlink(temporary)
-            throw Failure("\(path): cannot write the file (\(Self.reason(error)))")
+            throw Failure(file: path, "cannot write the file (\(Self.reason(error)))")
         }
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw Failure("\(path): cannot write the file (\(reason))")
+            throw Failure(file: path, "cannot write the file (\(reason))")
         }
     }
 

@@ -47,7 +47,7 @@ enum BatchPlan {
                 var visited: Set<FileIdentity> = []
                 walk(argument, relative: "", into: &found, visited: &visited)
                 if found.isEmpty {
-                    throw Failure("\(argument): no spec files (.json, .yaml, .yml) in the directory or its sub-folders")
+                    throw Failure(file: argument, "no spec files (.json, .yaml, .yml) in the directory or its sub-folders")
                 }
                 inputs += found
             } else {
@@ -233,7 +233,7 @@ final class BatchRunner: @unchecked Sendable {
                 if let relative = job.relative, relative.contains("/") {
                     let parent = (job.output as NSString).deletingLastPathComponent
                     do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-                    catch { throw Failure("\(parent): cannot create the directory") }
+                    catch { throw Failure(file: parent, "cannot create the directory") }
                 }
                 try AtomicFile.write(bytes, to: job.output)
             }

@@ -33,7 +33,7 @@ struct ExpressionOptions: ParsableArguments {
 
     /// The expression as a spec. Call only when `isGiven`.
     func graphSpec() throws -> GraphSpec {
-        guard let expr else { throw Failure("\(Self.displayName): no expression given") }
+        guard let expr else { throw Failure(file: Self.displayName, "no expression given") }
         return try ExpressionSpec.commandLine(expression: expr, values: values, file: Self.displayName)
     }
 }

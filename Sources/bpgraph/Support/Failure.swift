@@ -8,6 +8,11 @@ struct Failure: Error {
     var lines: [String]
     init(_ lines: [String]) { self.lines = lines }
     init(_ line: String) { self.lines = [line] }
+    /// A problem with a file, a folder or a stream, `path: message`: a `Diagnostic`, turned
+    /// into text where the library's are (`Diagnostic.lines`).
+    init(file: String, _ message: String) {
+        self.lines = Diagnostic(.file, file: file, message: message).lines
+    }
     init(_ error: Error) {
         if let spec = error as? SpecError { lines = spec.diagnostics.flatMap(\.lines) }
         else if let diagnostic = error as? Diagnostic { lines = diagnostic.lines }
@@ -77,7 +82,7 @@ enum Terminal {
             if closedAtStart.contains(1) { throw WriteError(code: EBADF) }
             try writeAll(bytes, to: STDOUT_FILENO)
         } catch let error as WriteError {
-            throw Failure("<stdout>: cannot write (\(String(cString: strerror(error.code))))")
+            throw Failure(file: "<stdout>", "cannot write (\(String(cString: strerror(error.code))))")
         }
     }
 
@@ -102,14 +107,14 @@ enum Terminal {
 
     /// All of standard input.
     static func readStandardInput() throws -> Data {
-        if closedAtStart.contains(0) { throw Failure("<stdin>: cannot read (\(String(cString: strerror(EBADF))))") }
+        if closedAtStart.contains(0) { throw Failure(file: "<stdin>", "cannot read (\(String(cString: strerror(EBADF))))") }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Failure("<stdin>: cannot read (\(String(cString: strerror(errno))))")
+                throw Failure(file: "<stdin>", "cannot read (\(String(cString: strerror(errno))))")
             }
             if n == 0 { return data }
             data.append(contentsOf: buffer[0..<n])

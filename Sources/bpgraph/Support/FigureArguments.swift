@@ -49,7 +49,7 @@ struct FigureArguments: ParsableArguments {
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: theme, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw Failure("\(theme): no such theme (use light, dark, or a theme file)")
+                throw Failure(file: theme, "no such theme (use light, dark, or a theme file)")
             }
             let text = try SpecInput.read(theme)
             chosenTheme = try Theme.parse(text, file: theme)

@@ -107,7 +107,7 @@ struct PostSite: Equatable {
     }
 
     private static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the site's configuration") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(file: path, "cannot read the site's configuration") }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -20,16 +20,16 @@ enum SpecInput {
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw Failure("\(path): no such file")
+                throw Failure(file: path, "no such file")
             }
-            if isDirectory.boolValue { throw Failure("\(path): is a directory, expected a spec file") }
+            if isDirectory.boolValue { throw Failure(file: path, "is a directory, expected a spec file") }
             guard let contents = FileManager.default.contents(atPath: path) else {
-                throw Failure("\(path): cannot read the file")
+                throw Failure(file: path, "cannot read the file")
             }
             data = contents
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw Failure("\(displayName(path)): the file is not UTF-8 text")
+            throw Failure(file: displayName(path), "the file is not UTF-8 text")
         }
         return text
     }
