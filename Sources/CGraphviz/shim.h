@@ -11,6 +11,7 @@
 #include <graphviz/graphviz_version.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <dlfcn.h>
 #include "raster.h"
 #include "reader.h"
 
@@ -74,6 +75,22 @@ static inline void bp_edge_reroute(edge_t *e, pointf *points, int count) {
 // --- labels
 static inline textlabel_t *bp_make_label(void *obj, char *text, double fontsize, char *fontname, char *fontcolor) {
     return make_label(obj, text, 0 /* LT_NONE */, fontsize, fontname, fontcolor);
+}
+
+// --- start-up
+
+/// Loads fontconfig's configuration (FcInit) if fontconfig is in the process (cairo
+/// and the pango plugin link it), so that it can run while the pango plugin is still
+/// being loaded; pango's own FcInit then finds it done. Looked up at run time: bpgraph
+/// does not link fontconfig itself, and without it this does nothing.
+#ifdef RTLD_DEFAULT
+#define BP_RTLD_DEFAULT RTLD_DEFAULT
+#else
+#define BP_RTLD_DEFAULT ((void *)0)  /* glibc's value; its header defines it only with _GNU_SOURCE */
+#endif
+static inline void bp_fontconfig_init(void) {
+    int (*init)(void) = (int (*)(void))dlsym(BP_RTLD_DEFAULT, "FcInit");
+    if (init) (void)init();
 }
 
 #endif

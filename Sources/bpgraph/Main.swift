@@ -1,5 +1,6 @@
 import ArgumentParser
 import BPGraph
+import BPGraphRender
 import Foundation
 
 /// Root command: configuration only. Each subcommand lives in Commands/.
@@ -19,6 +20,7 @@ enum BPGraphVersion {
 enum Main {
     static func main() {
         Terminal.prepare()
+        if drawsFigures(CommandLine.arguments) { Renderer.prepareInBackground() }
         do {
             var command = try BPGraphCommand.parseAsRoot()
             try command.run()
@@ -36,5 +38,15 @@ enum Main {
         }
         // A summary or progress line that could not be written to stderr is a failed write too.
         exit(Terminal.stderrFailed ? 1 : 0)
+    }
+
+    /// Whether the command line looks like a render through Graphviz (not help, not DOT
+    /// output): Graphviz then starts in the background while the arguments are parsed. A
+    /// wrong guess costs only that work, never a different result.
+    static func drawsFigures(_ arguments: [String]) -> Bool {
+        guard arguments.count > 2, arguments[1] == "render" else { return false }
+        return !arguments.dropFirst(2).contains { argument in
+            argument == "-h" || argument == "--help" || argument == "dot" || argument.hasSuffix(".dot") || argument == "--format=dot"
+        }
     }
 }

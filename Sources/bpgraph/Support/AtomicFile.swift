@@ -16,12 +16,12 @@ enum AtomicFile {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure(file: path, "cannot write the file (\(String(cString: strerror(errno))))") }
         // Re-rendering over a file keeps its mode (a private 0600 figure stays private).
-        // A symbolic link is replaced, not followed (FileManager's attributes are the link's
-        // own), so its target's mode is not copied.
-        if let existing = try? FileManager.default.attributesOfItem(atPath: path),
-           existing[.type] as? FileAttributeType == .typeRegular,
-           let mode = (existing[.posixPermissions] as? NSNumber)?.uint16Value {
-            fchmod(fd, mode_t(mode & 0o7777))
+        // A symbolic link is replaced, not followed (lstat: the link's own type), so its
+        // target's mode is not copied. (Not FileManager's attributes: they look up the
+        // owner's and group's names, which reads /etc/passwd and /etc/group on every write.)
+        var existing = stat()
+        if lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG {
+            fchmod(fd, existing.st_mode & 0o7777)
         }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         do {
