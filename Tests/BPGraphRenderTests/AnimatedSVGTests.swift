@@ -265,3 +265,83 @@ struct AnimatedSVGTests {
         }
     }
 }
+
+/// The animated SVG as Chromium plays it. Chromium's clock cannot be stepped for an SVG
+/// inside `<img>` (virtual time moves its animations unevenly), so each sample inlines the
+/// animation in an HTML page whose own rule pauses it at the chosen time
+/// (`animation-play-state: paused; animation-delay: -t ms`, which is exactly where a
+/// running animation is at t), and the screenshot is compared pixel for pixel with the
+/// same page showing that frame's still SVG. One page and one Chromium run per sample:
+/// several copies of a figure on one page are not drawn alike to the pixel (text
+/// antialiasing differs between copies), one per page is.
+@Suite("Animated SVG in Chromium", .serialized)
+struct AnimatedSVGChromiumTests {
+    static func chromium() -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            for name in ["chromium", "chromium-browser", "google-chrome"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+                return "\(dir)/\(name)"
+            }
+        }
+        return nil
+    }
+
+    /// A screenshot of `html` (a viewport of `width` × `height` CSS pixels at scale 1).
+    static func screenshot(_ html: String, width: Int, height: Int, in dir: URL, name: String) throws -> RGBAImage {
+        guard let chromium = chromium() else {
+            throw DecodeError("no chromium on PATH: scripts/setup installs it (apt-get install chromium)")
+        }
+        let page = dir.appendingPathComponent("\(name).html"), shot = dir.appendingPathComponent("\(name).png")
+        try html.write(to: page, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
+                             "--user-data-dir=\(dir.appendingPathComponent("profile-\(name)").path)",
+                             "--window-size=\(width),\(height)", "--screenshot=\(shot.path)", page.absoluteString]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let png = FileManager.default.contents(atPath: shot.path) else {
+            throw DecodeError("chromium could not take the screenshot of \(name) (status \(process.terminationStatus))")
+        }
+        return try decodeStillPNG(Array(png))
+    }
+
+    /// The SVG element of a document (its prolog dropped), for inlining in HTML.
+    static func inline(_ svg: [UInt8]) -> String {
+        let text = String(decoding: svg, as: UTF8.self)
+        return String(text[text.range(of: "<svg")!.lowerBound...])
+    }
+
+    @Test("at each sampled time the frame of that slot shows, pixel for pixel, and nothing else")
+    func playsInChromium() throws {
+        let frames = try SVGFrames.svgs(AnimationFrames.dots())
+        let frameMs = 900, hold = 3
+        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
+        let cycle = (frames.count - 1 + hold) * frameMs
+        // (time, frame that must show): slot middles, just inside both ends of a slot, the
+        // last frame's long hold, and the second cycle.
+        var samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4)]
+        samples += [(cycle + 450, 0), (cycle + 3150, 3)]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { if ProcessInfo.processInfo.environment["BPGRAPH_KEEP_SCREENSHOTS"] == nil { try? FileManager.default.removeItem(at: dir) } }
+        let (width, height) = (900, 240)
+        func page(_ svg: [UInt8], pausedAt t: Int?) -> String {
+            var html = "<!doctype html><html><head><meta charset=\"utf-8\"><style>body { margin: 0; background: #fff; }\n"
+            if let t { html += ".bpf { animation-play-state: paused !important; animation-delay: -\(t)ms !important; }\n" }
+            return html + "</style></head><body>\(Self.inline(svg))</body></html>"
+        }
+        let stills = try frames.enumerated().map { try Self.screenshot(page($0.element, pausedAt: nil), width: width, height: height, in: dir, name: "still-\($0.offset)") }
+        // The frames are told apart on screen (else the comparison below could not fail).
+        for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] {
+            let differ = stills[a] != stills[b]
+            #expect(differ, "frames \(a) and \(b) look alike")
+        }
+        for sample in samples {
+            let played = try Self.screenshot(page(animated, pausedAt: sample.t), width: width, height: height, in: dir, name: "at-\(sample.t)")
+            let same = played == stills[sample.frame]
+            #expect(same, "at \(sample.t) ms frame \(sample.frame) should show")
+        }
+    }
+}
