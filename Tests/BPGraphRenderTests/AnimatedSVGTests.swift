@@ -344,4 +344,62 @@ struct AnimatedSVGChromiumTests {
             #expect(same, "at \(sample.t) ms frame \(sample.frame) should show")
         }
     }
+
+    /// The slot of the cycle that time `t` (ms of animation time) falls in.
+    static func frame(at t: Double, frameMs: Int, count: Int, cycle: Int) -> Int {
+        let phase = (t.truncatingRemainder(dividingBy: Double(cycle)) + Double(cycle)).truncatingRemainder(dividingBy: Double(cycle))
+        return min(count - 1, Int(phase / Double(frameMs)))
+    }
+
+    @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
+    func playsInsideImg() throws {
+        let frames = try SVGFrames.svgs(AnimationFrames.dots())
+        let frameMs = 400, hold = 3, n = frames.count
+        let cycle = (n - 1 + hold) * frameMs
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-img-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)).write(to: dir.appendingPathComponent("anim.svg"))
+        for (k, frame) in frames.enumerated() { try Data(frame).write(to: dir.appendingPathComponent("still-\(k).svg")) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, dir.path, String(n), String(Double(cycle) * 2.5 / 1000)]
+        let pipe = Pipe(), errors = Pipe()
+        process.standardOutput = pipe
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "scripts/play_animation.py failed: \(problem)")
+        // (asked, answered, frames whose still it is), in ms after the page was asked to load.
+        let shots: [(asked: Double, answered: Double, frames: Set<Int>)] = output.split(separator: "\n").map { line in
+            let f = line.split(separator: " ")
+            return (Double(f[0])!, Double(f[1])!, f[2] == "-" ? [] : Set(f[2].split(separator: ",").map { Int($0)! }))
+        }
+        // Until the image has loaded the page may be blank; from the first frame on, every
+        // screenshot is exactly one of the stills (frames 1 and 2 are the same picture).
+        let shown = Array(shots.drop { $0.frames.isEmpty })
+        try #require(shown.count >= 20, "too few screenshots: \(output)")
+        for shot in shown { #expect(!shot.frames.isEmpty, "at \(shot.asked) ms the screen is no frame's still") }
+        #expect(shown[0].frames.contains(0), "the animation starts on frame 0")
+        // When the animation started: the first change from frame 0 happened at frameMs.
+        guard let change = shown.indices.first(where: { !shown[$0].frames.contains(0) }), change > 0 else {
+            Issue.record("frame 0 never gave way: \(output)"); return
+        }
+        let start = (low: shown[change - 1].asked - Double(frameMs), high: shown[change].answered - Double(frameMs))
+        // Each screenshot shows a frame that could be on screen somewhere in its window.
+        for shot in shown {
+            let earliest = shot.asked - start.high, latest = shot.answered - start.low
+            var possible: Set<Int> = []
+            var t = earliest
+            while t <= latest { possible.insert(Self.frame(at: t, frameMs: frameMs, count: n, cycle: cycle)); t += 5 }
+            possible.insert(Self.frame(at: latest, frameMs: frameMs, count: n, cycle: cycle))
+            #expect(!shot.frames.isDisjoint(with: possible), "at \(Int(shot.asked))–\(Int(shot.answered)) ms frame \(shot.frames.sorted()) showed; the slots then were \(possible.sorted())")
+        }
+        // Every frame showed, and frame 0 came back: it loops.
+        let seen = shown.reduce(into: Set<Int>()) { $0.formUnion($1.frames) }
+        #expect(seen == Set(0..<n))
+        #expect(shown.contains { $0.asked - start.high > Double(cycle) + 50 && $0.frames.contains(0) }, "frame 0 did not come back after the cycle")
+    }
 }
