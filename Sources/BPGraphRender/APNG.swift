@@ -135,6 +135,10 @@ public enum APNGEncoder {
         for (k, frame) in frames.enumerated() where frame.width != width || frame.height != height {
             throw RenderError("the animation's frames differ in size: frame \(k) is \(frame.width)×\(frame.height) pixels, frame 0 \(width)×\(height)")
         }
+        // The C side takes sizes and strides as ints.
+        guard width <= Int(Int32.max) / 4, frames.allSatisfy({ $0.stride >= width * 4 && $0.stride <= Int(Int32.max) }) else {
+            throw RenderError("frame 0 of the animation is \(width)×\(height) pixels, which a PNG cannot hold")
+        }
         let fractions = try delaysMs.map { try delayFraction(ms: $0) }
         guard frames.count <= 0x3FFF_FFFF else { throw RenderError("an APNG holds fewer frames than \(frames.count)") }
 

@@ -44,6 +44,25 @@ final class XMLNode {
 }
 
 enum SVGFrames {
+    /// The same frames in the dark theme: the sigmoid's dark DOT with the same edits in
+    /// dark colours (a dark highlight, the hidden label black on the dark background, the
+    /// recoloured background darker).
+    static func darkTwins(_ dots: [String]) throws -> [String] {
+        var dark = FigureOptions()
+        dark.theme = .dark
+        let plainDark = try DOTWriter(options: dark).write(Fixtures.evaluate(Fixtures.sigmoid))
+        return try dots.map { lightFrame -> String in
+            var text = plainDark
+            if lightFrame.contains(##""a" [label="×", fillcolor="#ffd27f"]"##) { text = try AnimationFrames.replaced(text, ##""a" [label="×"]"##, ##""a" [label="×", fillcolor="#8a6d1d"]"##) }
+            if lightFrame.contains(##""c" [label="+", fillcolor="#ffd27f"]"##) {
+                text = try AnimationFrames.replaced(text, ##""c" [label="+"]"##, ##""c" [label="+", fillcolor="#8a6d1d"]"##)
+                text = try AnimationFrames.replaced(text, ##""b" -> "c" [id="e3", label="0.607","##, ##""b" -> "c" [id="e3", fontcolor="black", label="0.607","##)
+            }
+            if lightFrame.contains(##"bgcolor="#eef3fb""##) { text = text.replacingOccurrences(of: #"bgcolor="[^"]*""#, with: ##"bgcolor="#202830""##, options: .regularExpression) }
+            return text
+        }
+    }
+
     static func svgs(_ dots: [String]) throws -> [[UInt8]] {
         try dots.map { try Renderer.shared.render(dot: $0, format: .svg) }
     }
@@ -189,22 +208,8 @@ struct AnimatedSVGTests {
     @Test("--theme auto: light and dark frames combined with the same sharing, then merged; every dark class has a rule")
     func autoTheme() throws {
         let dots = try AnimationFrames.dots()
-        var dark = FigureOptions()
-        dark.theme = .dark
-        let plainDark = try DOTWriter(options: dark).write(Fixtures.evaluate(Fixtures.sigmoid))
-        let plainLight = dots[0]
-        // The same edits on the dark DOT: each frame's dark twin.
-        let darkDots = try dots.map { lightFrame -> String in
-            var text = plainDark
-            if lightFrame.contains(##""a" [label="×", fillcolor="#ffd27f"]"##) { text = try AnimationFrames.replaced(text, ##""a" [label="×"]"##, ##""a" [label="×", fillcolor="#8a6d1d"]"##) }
-            if lightFrame.contains(##""c" [label="+", fillcolor="#ffd27f"]"##) {
-                text = try AnimationFrames.replaced(text, ##""c" [label="+"]"##, ##""c" [label="+", fillcolor="#8a6d1d"]"##)
-                text = try AnimationFrames.replaced(text, ##""b" -> "c" [id="e3", label="0.607","##, ##""b" -> "c" [id="e3", fontcolor="black", label="0.607","##)
-            }
-            if lightFrame.contains(##"bgcolor="#eef3fb""##) { text = text.replacingOccurrences(of: #"bgcolor="[^"]*""#, with: ##"bgcolor="#202830""##, options: .regularExpression) }
-            return text
-        }
-        #expect(plainLight != plainDark)
+        let darkDots = try SVGFrames.darkTwins(dots)
+        #expect(zip(dots, darkDots).allSatisfy { $0 != $1 })
         let light = try SVGFrames.svgs(dots), darkFrames = try SVGFrames.svgs(darkDots)
         let merged = try AnimatedSVG.combineThemes(light: light, dark: darkFrames, frameMs: 900)
         let root = try XMLNode.parse(merged)
@@ -286,7 +291,7 @@ struct AnimatedSVGChromiumTests {
     }
 
     /// A screenshot of `html` (a viewport of `width` × `height` CSS pixels at scale 1).
-    static func screenshot(_ html: String, width: Int, height: Int, in dir: URL, name: String) throws -> RGBAImage {
+    static func screenshot(_ html: String, width: Int, height: Int, in dir: URL, name: String, dark: Bool = false) throws -> RGBAImage {
         guard let chromium = chromium() else {
             throw DecodeError("no chromium on PATH: scripts/setup installs it (apt-get install chromium)")
         }
@@ -296,7 +301,7 @@ struct AnimatedSVGChromiumTests {
         process.executableURL = URL(fileURLWithPath: chromium)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
                              "--user-data-dir=\(dir.appendingPathComponent("profile-\(name)").path)",
-                             "--window-size=\(width),\(height)", "--screenshot=\(shot.path)", page.absoluteString]
+                             "--window-size=\(width),\(height)", "--screenshot=\(shot.path)"] + (dark ? ["--force-dark-mode"] : []) + [page.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -313,16 +318,9 @@ struct AnimatedSVGChromiumTests {
         return String(text[text.range(of: "<svg")!.lowerBound...])
     }
 
-    @Test("at each sampled time the frame of that slot shows, pixel for pixel, and nothing else")
-    func playsInChromium() throws {
-        let frames = try SVGFrames.svgs(AnimationFrames.dots())
-        let frameMs = 900, hold = 3
-        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
-        let cycle = (frames.count - 1 + hold) * frameMs
-        // (time, frame that must show): slot middles, just inside both ends of a slot, the
-        // last frame's long hold, and the second cycle.
-        var samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4)]
-        samples += [(cycle + 450, 0), (cycle + 3150, 3)]
+    /// Screenshots of `animated` paused at each sample's time, each compared with its
+    /// frame's still (in the dark colour scheme when `dark`).
+    static func checkSamples(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if ProcessInfo.processInfo.environment["BPGRAPH_KEEP_SCREENSHOTS"] == nil { try? FileManager.default.removeItem(at: dir) } }
@@ -332,17 +330,39 @@ struct AnimatedSVGChromiumTests {
             if let t { html += ".bpf { animation-play-state: paused !important; animation-delay: -\(t)ms !important; }\n" }
             return html + "</style></head><body>\(Self.inline(svg))</body></html>"
         }
-        let stills = try frames.enumerated().map { try Self.screenshot(page($0.element, pausedAt: nil), width: width, height: height, in: dir, name: "still-\($0.offset)") }
+        let stills = try frames.enumerated().map {
+            try Self.screenshot(page($0.element, pausedAt: nil), width: width, height: height, in: dir, name: "still-\($0.offset)", dark: dark)
+        }
         // The frames are told apart on screen (else the comparison below could not fail).
-        for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] {
+        for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] where b < stills.count {
             let differ = stills[a] != stills[b]
             #expect(differ, "frames \(a) and \(b) look alike")
         }
         for sample in samples {
-            let played = try Self.screenshot(page(animated, pausedAt: sample.t), width: width, height: height, in: dir, name: "at-\(sample.t)")
+            let played = try Self.screenshot(page(animated, pausedAt: sample.t), width: width, height: height, in: dir, name: "at-\(sample.t)", dark: dark)
             let same = played == stills[sample.frame]
-            #expect(same, "at \(sample.t) ms frame \(sample.frame) should show")
+            #expect(same, "at \(sample.t) ms frame \(sample.frame) should show\(dark ? " (dark)" : "")")
         }
+    }
+
+    @Test("at each sampled time the frame of that slot shows, pixel for pixel, and nothing else")
+    func playsInChromium() throws {
+        let frames = try SVGFrames.svgs(AnimationFrames.dots())
+        let frameMs = 900, hold = 3
+        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
+        let cycle = (frames.count - 1 + hold) * frameMs
+        // (time, frame that must show): slot middles, just inside both ends of a slot, the
+        // last frame's long hold, and the second cycle.
+        let samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4), (cycle + 450, 0), (cycle + 3150, 3)]
+        try Self.checkSamples(animated, frames: frames, samples: samples, dark: false)
+    }
+
+    @Test("--theme auto in a dark colour scheme: each sampled time shows its frame's dark still, shared pieces recoloured too")
+    func playsDarkInChromium() throws {
+        let dots = try AnimationFrames.dots()
+        let light = try SVGFrames.svgs(dots), dark = try SVGFrames.svgs(SVGFrames.darkTwins(dots))
+        let animated = try AnimatedSVG.combineThemes(light: light, dark: dark, frameMs: 900)
+        try Self.checkSamples(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
     }
 
     /// The slot of the cycle that time `t` (ms of animation time) falls in.
