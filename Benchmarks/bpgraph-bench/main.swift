@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release bpgraph-bench [engine|render] [--runs N]`
+// Release-mode benchmarks: `swift run -c release bpgraph-bench [engine|render|animation] [--runs N]`
 // (`scripts/bench` runs the render benchmark with everything it needs).
 // Prints times and ratios; asserts nothing (timing belongs here, not in unit tests).
 import BPGraph
@@ -126,8 +126,8 @@ let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count
 if which == "engine-child", arguments.count >= 3, let shape = Int(arguments[1]), let n = Int(arguments[2]) {
     do { try engineChild(shape: shape, nodes: n); exit(0) } catch { print("failed: \(error)"); exit(1) }
 }
-guard ["engine", "render", "memory", "batch-memory", "watch-memory", "start", "steps", "all"].contains(which) else {
-    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|all] [--runs N]")
+guard ["engine", "render", "memory", "batch-memory", "watch-memory", "start", "steps", "animation", "all"].contains(which) else {
+    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|animation [TEMPLATE...]|all] [--runs N]")
     exit(2)
 }
 do {
@@ -154,6 +154,11 @@ do {
         let bench = try RenderBenchmark(runs: runs)
         defer { try? FileManager.default.removeItem(atPath: bench.work) }
         print(try bench.start(runs: max(5, arguments.contains("--runs") ? runs : 21)))
+    }
+    if which == "animation" {
+        // The animation encoders alone, on the named templates (default: the sigmoid and the largest).
+        let names = arguments.drop { $0 != "animation" }.dropFirst().filter { !$0.hasPrefix("-") && Int($0) == nil }
+        try AnimationBenchmark(runs: max(1, runs)).run(templates: names.isEmpty ? ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"] : Array(names))
     }
     if which == "steps" {
         // Where the time of given specs goes, in process.
