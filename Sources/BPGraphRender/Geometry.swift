@@ -38,6 +38,26 @@ public struct Box: Sendable, Equatable {
 
     public func contains(_ p: Point) -> Bool { p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY }
 
+    /// Distance from a point to the box (0 inside it).
+    public func distance(to p: Point) -> Double {
+        let dx = Swift.max(minX - p.x, 0, p.x - maxX), dy = Swift.max(minY - p.y, 0, p.y - maxY)
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
+    /// Distance from segment a–b to the box (0 when they touch): between two convex
+    /// shapes that do not meet, it is reached at an end of the segment or a corner.
+    public func distance(to a: Point, _ b: Point) -> Double {
+        if contains(a) || contains(b) || clippedLength(a, b) > 0 { return 0 }
+        var d = Swift.min(distance(to: a), distance(to: b))
+        let ab = b - a, len2 = ab.x * ab.x + ab.y * ab.y
+        guard len2 > 0 else { return d }
+        for c in [Point(minX, minY), Point(maxX, minY), Point(minX, maxY), Point(maxX, maxY)] {
+            let t = Swift.max(0, Swift.min(1, ((c.x - a.x) * ab.x + (c.y - a.y) * ab.y) / len2))
+            d = Swift.min(d, (a + ab * t - c).length)
+        }
+        return d
+    }
+
     /// Length of the part of segment a–b inside the box (Liang–Barsky clipping).
     public func clippedLength(_ a: Point, _ b: Point) -> Double {
         // Both ends beyond the same side: nothing inside.

@@ -35,6 +35,9 @@ struct LabelPlacer {
         /// Whether the chosen spot is free of overlaps with nodes and labels and clear of
         /// other edges.
         var clean: Bool
+        /// Whether, if not clean, every other edge is still clearly farther from each
+        /// label than its own edge.
+        var readable: Bool = true
         /// Whether a label overlaps a node or another label there.
         var overlaps: Bool = false
     }
@@ -243,8 +246,8 @@ struct LabelPlacer {
             return (valueBox, gradientBox)
         }
 
-        func cost(_ b: Box?) -> (overlap: Double, crossing: Double) {
-            guard let b else { return (0, 0) }
+        func cost(_ b: Box?) -> (overlap: Double, crossing: Double, other: Double) {
+            guard let b else { return (0, 0, .infinity) }
             let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
             var overlap = 0.0
             boxGrid.query(padded, into: &scratch)
@@ -257,44 +260,62 @@ struct LabelPlacer {
             let near = Box(minX: b.minX - clearance, minY: b.minY - clearance, maxX: b.maxX + clearance, maxY: b.maxY + clearance)
             // (An edge through the label itself costs far more than one merely near it:
             // where no spot is clear, the label at least stays off other edges.)
-            var crossing = 0.0
+            var crossing = 0.0, other = Double.infinity
             segmentGrid.query(near, into: &scratch)
             for id in scratch {
                 let (c, i) = (Int(segments[id].curve), Int(segments[id].end))
                 guard isOther(c), curveBoxes[c].overlapArea(near) > 0 else { continue }
-                crossing += near.clippedLength(curves[c][i - 1], curves[c][i])
-                crossing += 2 * padded.clippedLength(curves[c][i - 1], curves[c][i])
+                let length = near.clippedLength(curves[c][i - 1], curves[c][i])
+                guard length > 0 else { continue }
+                crossing += length + 2 * padded.clippedLength(curves[c][i - 1], curves[c][i])
+                other = min(other, b.distance(to: curves[c][i - 1], curves[c][i]))
             }
-            return (overlap, crossing)
+            return (overlap, crossing, other)
+        }
+        // How near the label is to its own edge (either of its curves: the reader sees
+        // the forward and the backward arrow as one edge).
+        func ownDistance(_ b: Box?) -> Double {
+            guard let b else { return 0 }
+            var d = Double.infinity
+            for curve in [valueCurve, gradientCurve] {
+                for i in 1..<curve.count { d = min(d, b.distance(to: curve[i - 1], curve[i])) }
+            }
+            return d
+        }
+        // A label that is not clear of other edges still reads as its own edge's when
+        // every other edge is clearly farther from it than its own: by `margin` points.
+        let readableMargin = 1.5
+        func shortfall(_ b: Box?, _ c: (overlap: Double, crossing: Double, other: Double)) -> Double {
+            guard b != nil, c.crossing > 0 else { return 0 }
+            return max(0, ownDistance(b) + readableMargin - c.other)
         }
 
         // Prefer spots near dot's label position where the spline runs flat (there
         // the value and the gradient sit close together, as in the book); any spot
         // touching a node, a label or another edge only if there is no clean one.
-        var best: (score: Double, value: Box?, gradient: Box?, clean: Bool, overlap: Double)?
+        // Spots in tiers: clean (clear of every other edge); readable (every other edge
+        // clearly farther than its own); free of nodes and labels; the rest.
+        var best: (tier: Int, score: Double, value: Box?, gradient: Box?, overlap: Double)?
         for candidate in candidates {
             let distance = abs(candidate.s - anchorS)
-            if let b = best, b.clean, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
+            if let b = best, b.tier == 0, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
             tangent = direction(at: candidate.index)
             guard let (vb, gb) = boxes(at: candidate.point) else { continue }
             let a = cost(vb), b = cost(gb)
             let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
+            let short = shortfall(vb, a) + shortfall(gb, b)
             // How far the spline climbs under the labels: the vertical room they straddle.
             let spread = max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
-            let clean = overlap == 0 && crossing == 0
-            let score = overlap * 100 + crossing * 10 + distance * 0.5 + spread * 1.5
-            if let b = best {
-                if (clean && !b.clean) || (clean == b.clean && score < b.score) { best = (score, vb, gb, clean, overlap) }
-            } else {
-                best = (score, vb, gb, clean, overlap)
-            }
+            let tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
+            let score = overlap * 100 + crossing * 10 + short * 60 + distance * 0.5 + spread * 1.5
+            if best == nil || (tier, score) < (best!.tier, best!.score) { best = (tier, score, vb, gb, overlap) }
         }
         if best == nil {
             // A spline too short or too steep for any candidate: stack at the anchor point.
             let p = stations.min { abs($0.s - anchorS) < abs($1.s - anchorS) }?.point ?? valueCurve[0]
             let vb = valueSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y + gap, maxX: p.x + $0.0 / 2, maxY: p.y + gap + $0.1) }
             let gb = gradientSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y - gap - $0.1, maxX: p.x + $0.0 / 2, maxY: p.y - gap) }
-            best = (0, vb, gb, false, 1)
+            best = (3, 0, vb, gb, 1)
         }
         let chosen = best!
         if let v = chosen.value { placed.append(v); boxGrid.insert(v) }
@@ -303,6 +324,6 @@ struct LabelPlacer {
                          gradient: chosen.gradient.map { fromCanonical($0.center) },
                          valueBox: chosen.value.map(fromCanonical),
                          gradientBox: chosen.gradient.map(fromCanonical),
-                         clean: chosen.clean, overlaps: chosen.overlap > 0)
+                         clean: chosen.tier == 0, readable: chosen.tier <= 1, overlaps: chosen.overlap > 0)
     }
 }

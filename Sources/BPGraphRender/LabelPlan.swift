@@ -154,11 +154,12 @@ final class LabelPlan {
         var layout = LayeredLayout(frame: frame, nodes: layoutNodes, edges: layoutEdges, groups: groups)
 
         // Lay out, route, place; again with more room while a label has no clean spot.
-        // When no attempt is clean, the one with the fewest unclean labels is kept (the
-        // most compact of those). The last attempt's room (1.75×) is bounded so that
+        // When no attempt is clean, the one with the fewest labels that overlap, then
+        // that read as another edge's, then that are not clear, is kept (the most
+        // compact of those). The last attempt's room (1.75×) is bounded so that
         // hopeless figures (dense random graphs) do not sprawl.
         let attempts = nodes.count <= 400 ? [1.0, 1.4, 1.75] : [1.0]
-        func attempt(_ spread: Double) -> (overlapping: Int, unclean: Int) {
+        func attempt(_ spread: Double) -> (overlapping: Int, unreadable: Int, unclean: Int) {
             layout.spread = spread
             let result = layout.run()
             for (k, n) in nodes.enumerated() { bp_node_set_coord(n, pointf(x: result.centers[k].x, y: result.centers[k].y)) }
@@ -175,10 +176,12 @@ final class LabelPlan {
                          borders: result.groupBoxes)
         }
         // (Text on text is worse than text near another edge.)
-        var best: (overlapping: Int, unclean: Int, spread: Double)?
+        var best: (overlapping: Int, unreadable: Int, unclean: Int, spread: Double)?
         for spread in attempts {
-            let (overlapping, unclean) = attempt(spread)
-            if best == nil || (overlapping, unclean) < (best!.overlapping, best!.unclean) { best = (overlapping, unclean, spread) }
+            let (overlapping, unreadable, unclean) = attempt(spread)
+            if best == nil || (overlapping, unreadable, unclean) < (best!.overlapping, best!.unreadable, best!.unclean) {
+                best = (overlapping, unreadable, unclean, spread)
+            }
             if unclean == 0 { break }
         }
         if let best, best.spread != layout.spread { _ = attempt(best.spread) }
@@ -190,7 +193,7 @@ final class LabelPlan {
 
     /// Places every label; how many overlap a node or a label, and how many found no
     /// clean spot.
-    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> (overlapping: Int, unclean: Int) {
+    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> (overlapping: Int, unreadable: Int, unclean: Int) {
         var obstacles: [Box] = []
         var node = agfstnode(graph)
         while let n = node {
@@ -219,7 +222,7 @@ final class LabelPlan {
         }
 
         var placer = LabelPlacer(frame: frame, gap: gap, obstacles: obstacles, curves: curves)
-        var unclean = 0, overlapping = 0
+        var unclean = 0, unreadable = 0, overlapping = 0
         // Short edges have the fewest spots, so they choose first.
         func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
         let order = entries.indices.sorted { a, b in
@@ -240,12 +243,13 @@ final class LabelPlan {
                 ownCurves: own)
             let placement = placer.place(request)
             if !placement.clean { unclean += 1 }
+            if !placement.readable { unreadable += 1 }
             if placement.overlaps { overlapping += 1 }
             // A label with no spot (an edge with no route) stays at the anchor.
             if let label = valueLabel { move(label, to: placement.value ?? anchors[e] ?? Point(0, 0)) }
             if let label = gradientLabel, let p = placement.gradient { move(label, to: p) }
         }
-        return (overlapping, unclean)
+        return (overlapping, unreadable, unclean)
     }
 
     /// Installs a route (cubic Bézier control points, centre to centre) as the edge's

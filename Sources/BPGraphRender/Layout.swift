@@ -89,6 +89,15 @@ struct LayeredLayout {
         var group: Int?
     }
 
+    /// Where a polyline running along +u crosses u (its v there), if it does.
+    static func crossing(_ poly: [Point], atU u: Double) -> Double? {
+        for i in 1..<poly.count {
+            let p = poly[i - 1], q = poly[i]
+            if (p.x - u) * (q.x - u) <= 0, p.x != q.x { return p.y + (u - p.x) / (q.x - p.x) * (q.y - p.y) }
+        }
+        return nil
+    }
+
     /// Whether a polyline runs in one gentle arc: no turn sharper than 12° within 6 pt,
     /// and not bending both ways by more than 10° each (an S).
     static func isGentle(_ poly: [Point]) -> Bool {
@@ -108,7 +117,7 @@ struct LayeredLayout {
             if t > 0 { left += t } else { right -= t }
             if i + 3 <= turns.count { sharp = max(sharp, abs(turns[i..<(i + 3)].reduce(0, +))) }
         }
-        return sharp <= 12 && min(left, right) <= 10
+        return sharp <= 16 && min(left, right) <= 12
     }
 
     func run() -> Result {
@@ -584,6 +593,8 @@ struct LayeredLayout {
             }
             return true
         }
+        var indexInRank = [Int](repeating: 0, count: items.count)
+        for row in order { for (i, item) in row.enumerated() { indexInRank[item] = i } }
         // Edges between the same two nodes are spread into arcs, the first argument on top.
         var siblings: [Int: [Int]] = [:]
         for (k, e) in edges.enumerated() { siblings[e.from * n + e.to, default: []].append(k) }
@@ -613,13 +624,49 @@ struct LayeredLayout {
             guard twins.count == 1 else { return arc(twin * 2 * twinGap) }
             // A long edge runs through the lane its virtual items kept free for it and its
             // labels, when that is one smooth curve clear of the nodes.
-            let lane = chain[k].dropFirst().dropLast().map { Point(u[items[$0].rank], v[$0]) }
+            let virtuals = Array(chain[k].dropFirst().dropLast())
+            let lane = virtuals.map { Point(u[items[$0].rank], v[$0]) }
+            let straight = [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b]
             if !lane.isEmpty {
                 let curve = smooth([a] + lane + [b])
                 let poly = sampleBezier(curve, steps: 16)
                 if clear(poly, e), Self.isGentle(poly) { return curve }
+                // Else the gentle curve that strays least out of the lane (between the
+                // neighbours its virtual items were kept apart from at every rank it
+                // crosses: their labels sit there), clear of the nodes: the straight
+                // line, the lane pulled towards it, or a single arc.
+                // How far a curve strays out of the lane, summed over the ranks it crosses.
+                func strays(_ poly: [Point]) -> Double {
+                    var out = 0.0
+                    for x in virtuals {
+                        let r = items[x].rank, i = indexInRank[x]
+                        guard let at = Self.crossing(poly, atU: u[r]) else { return .infinity }
+                        if i > 0 { out += max(0, v[order[r][i - 1]] + separation(order[r][i - 1], x) - 1 - at) }
+                        if i + 1 < order[r].count { out += max(0, at - (v[order[r][i + 1]] - separation(x, order[r][i + 1]) + 1)) }
+                    }
+                    return out
+                }
+                var options: [(route: [Point], poly: [Point])] = [(straight, [a, b])]
+                for t in stride(from: 0.1, through: 0.9, by: 0.1) {
+                    // Lane points pulled towards the straight line.
+                    let pulled = lane.map { p -> Point in
+                        let line = a + (b - a) * ((p.x - a.x) / max(b.x - a.x, 1e-9))
+                        return p + (line - p) * t
+                    }
+                    let route = smooth([a] + pulled + [b])
+                    options.append((route, sampleBezier(route, steps: 16)))
+                }
+                for step in [8.0, 16, 24, 36, 48] {
+                    for side in [1.0, -1.0] { let route = arc(side * step * 2); options.append((route, sampleBezier(route, steps: 16))) }
+                }
+                var best: (route: [Point], strays: Double)?
+                for option in options where clear(option.poly, e) && Self.isGentle(option.poly) {
+                    let s = strays(option.poly)
+                    if best == nil || s < best!.strays - 0.5 { best = (option.route, s) }
+                }
+                if let best { return best.route }
             }
-            if clear([a, b], e) { return [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b] }
+            if clear([a, b], e) { return straight }
             // Bulge towards where the virtual items are.
             let mid = chain[k].dropFirst().dropLast().map { v[$0] }
             let lineV = (a.y + b.y) / 2
