@@ -285,6 +285,8 @@ struct LabelPlacer {
         // A label that is not clear of other edges still reads as its own edge's when
         // every other edge is clearly farther from it than its own: by `margin` points.
         let readableMargin = 1.5
+        // How far apart along the edge a value and its gradient may sit.
+        let pairLimit = 20.0
         func shortfall(_ b: Box?, _ c: (overlap: Double, crossing: Double, other: Double)) -> Double {
             guard b != nil, c.crossing > 0 else { return 0 }
             return max(0, ownDistance(b) + readableMargin - c.other)
@@ -306,8 +308,15 @@ struct LabelPlacer {
             let short = shortfall(vb, a) + shortfall(gb, b)
             // How far the spline climbs under the labels: the vertical room they straddle.
             let spread = max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
-            let tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
-            let score = overlap * 100 + crossing * 10 + short * 60 + distance * 0.5 + spread * 1.5
+            // A value and its gradient are read as a pair only across from each other.
+            var apart = 0.0
+            if let vb, let gb {
+                let d = vb.center - gb.center
+                apart = max(0, abs(d.x * tangent.x + d.y * tangent.y) - pairLimit)
+            }
+            var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
+            if apart > 0 { tier = max(tier, 2) }
+            let score = overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5
             if best == nil || (tier, score) < (best!.tier, best!.score) { best = (tier, score, vb, gb, overlap) }
         }
         if best == nil {

@@ -76,10 +76,11 @@ struct FigureQualityTests {
             #expect(t.overlaps == 0, "\(name): \(t.overlaps) overlapping boxes")
             #expect(t.margins == 0, "\(name): \(t.margins) figures with an empty band")
             #expect(t.border <= 2, "\(name): \(t.border) labels on a group's border")
-            #expect(t.ambiguous <= 16, "\(name): \(t.ambiguous) labels as near another edge as their own")
+            #expect(t.ambiguous <= 6, "\(name): \(t.ambiguous) labels as near another edge as their own")
         }
         // Left to right, the corpus is clean throughout.
-        #expect(figures.clean >= 28, "corpus: \(figures.clean)/\(figures.figures) clean")
+        #expect(figures.clean == figures.figures, "corpus: \(figures.clean)/\(figures.figures) clean")
+        #expect(templates.clean >= 64, "templates: \(templates.clean)/\(templates.figures) clean")
     }
 
     @Test("random 3–18-op graphs, both styles: paired labels, straight edges, inputs in order, tight canvas")
@@ -88,10 +89,14 @@ struct FigureQualityTests {
         #expect(t.figures == 32)
         #expect(t.unpaired == 0, "\(t.unpaired) values not across from their gradients")
         #expect(t.far == 0)
-        #expect(t.kinks <= 2, "\(t.kinks) corners or S-bends")
-        #expect(t.order <= 4, "\(t.order) nodes whose inputs arrive out of argument order")
+        #expect(t.kinks <= 1, "\(t.kinks) corners or S-bends")
+        #expect(t.order <= 1, "\(t.order) nodes whose inputs arrive out of argument order")
         #expect(t.overlaps == 0, "\(t.overlaps) overlapping boxes")
         #expect(t.margins == 0)
         #expect(t.border <= 2)
+        // Dense random graphs still leave some labels with no spot clearly nearer their own
+        // edge than any other (the goal is 0; this build: 46 of 1,728 labels).
+        #expect(t.ambiguous <= 60, "\(t.ambiguous) labels as near another edge as their own")
+        #expect(t.clean >= 13, "\(t.clean)/\(t.figures) clean")
     }
 }
