@@ -197,20 +197,20 @@ extension RenderCommand {
 
     /// The files of one block's figure: one, or with --theme auto and PNG a light and a dark one.
     private func figureFiles(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat) throws -> [FigureFile] {
-        let dot = try FigurePipeline.dot(graph, name: name, options: options, maxNodes: maxNodes)
+        let figure = try FigurePipeline.figure(graph, name: name, options: options, maxNodes: maxNodes)
         guard let darkOptions = options.dark else {
-            return [FigureFile(name: Self.assetName(dot: dot, format: format, dpi: dpi)) {
-                try FigurePipeline.image(dot: dot, name: name, format: format, dpi: self.dpi)
+            return [FigureFile(name: Self.assetName(dot: figure.dot, format: format, dpi: dpi)) {
+                try FigurePipeline.image(figure, name: name, format: format, dpi: self.dpi)
             }]
         }
-        let dark = try FigurePipeline.dot(graph, name: name, options: darkOptions, maxNodes: maxNodes)
+        let dark = try FigurePipeline.figure(graph, name: name, options: darkOptions, maxNodes: maxNodes)
         if format == .svg {
-            return [FigureFile(name: Self.assetName(dot: "theme auto\n" + dot + "\ndark\n" + dark, format: format, dpi: dpi)) {
-                try FigurePipeline.autoSVG(light: dot, dark: dark, name: name)
+            return [FigureFile(name: Self.assetName(dot: "theme auto\n" + figure.dot + "\ndark\n" + dark.dot, format: format, dpi: dpi)) {
+                try FigurePipeline.autoSVG(light: figure, dark: dark, name: name)
             }]
         }
-        return [dot, dark].map { d in
-            FigureFile(name: Self.assetName(dot: d, format: format, dpi: dpi)) { try FigurePipeline.image(dot: d, name: name, format: format, dpi: self.dpi) }
+        return [figure, dark].map { f in
+            FigureFile(name: Self.assetName(dot: f.dot, format: format, dpi: dpi)) { try FigurePipeline.image(f, name: name, format: format, dpi: self.dpi) }
         }
     }
 

@@ -105,6 +105,8 @@ struct BatchSettings {
     var force: Bool
     /// No progress bar and no summary; errors only.
     var quiet: Bool
+    /// Still figures, or animations (`--animate`).
+    var mode: FigurePipeline.Mode = .still
     /// Worker threads (Graphviz itself runs on one at a time).
     var workers: Int
     /// The fingerprint's context lines: options, theme, versions (`Fingerprint`).
@@ -209,7 +211,8 @@ final class BatchRunner: @unchecked Sendable {
                 graph = try decode(text, job: job)
             }
             let bytes = try FigurePipeline.image(graph, name: SpecInput.displayName(job.spec), options: settings.options,
-                                                 format: job.format, dpi: settings.dpi, maxNodes: settings.maxNodes)
+                                                 format: job.format, dpi: settings.dpi, maxNodes: settings.maxNodes,
+                                                 mode: settings.mode)
             if job.output == "-" {
                 try Terminal.write(bytes)
             } else {
