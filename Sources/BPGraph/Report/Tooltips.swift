@@ -31,7 +31,7 @@ struct Tooltips {
         let node = graph.nodes[i]
         var head: String
         if let op = node.op {
-            let text = symbol(op, node.attributes)
+            let text = node.label ?? symbol(op, node.attributes)
             head = "\(node.id): \(op.name)" + (text == op.name ? "" : " (\(text))")
         } else {
             head = "\(display(i)): " + (node.isConstant || node.isAnonymous ? "constant" : "input")
