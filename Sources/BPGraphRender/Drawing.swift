@@ -8,7 +8,8 @@ public final class Drawing: @unchecked Sendable {
     private let bytes: [UInt8]?
     /// The cairo image surface (ARGB32), owned.
     private let surface: OpaquePointer?
-    private let dpi: Double
+    /// The resolution a PNG drawing was drawn at (0 for other formats), for its pHYs chunk.
+    let dpi: Double
 
     /// zlib level of PNG output. Level 3 with no row filter came out both faster
     /// (about 7×) and smaller (about 17 %) than cairo's own writer (adaptive filters,

@@ -107,6 +107,46 @@ static void bp_png_chunk(bp_buffer *b, const char *type, const unsigned char *da
     bp_buffer_append(b, tail, 4);
 }
 
+/// One row of ARGB32 pixels (cairo's: premultiplied, one native-endian uint32 each) as
+/// PNG samples: 8-bit RGB when `opaque`, else RGBA un-premultiplied exactly as cairo's own
+/// PNG writer does it. Writes width × 3 or width × 4 bytes at `o`.
+static inline void bp_png_row(const uint32_t *row, int width, int opaque, unsigned char *o) {
+    if (opaque) {
+        for (int x = 0; x < width; x++) {
+            uint32_t p = row[x];
+            o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p;
+            o += 3;
+        }
+        return;
+    }
+    for (int x = 0; x < width; x++) {
+        uint32_t p = row[x];
+        uint32_t alpha = p >> 24;
+        if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
+            o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
+        } else if (alpha == 0) {
+            o[0] = o[1] = o[2] = o[3] = 0;
+        } else {
+            o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
+            o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
+            o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
+            o[3] = (unsigned char)alpha;
+        }
+        o += 4;
+    }
+}
+
+/// 1 when every pixel of the ARGB32 pixels is opaque (alpha 255), else 0.
+static inline int bp_pixels_opaque(const unsigned char *pixels, int stride, int width, int height) {
+    for (int y = 0; y < height; y++) {
+        const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
+        for (int x = 0; x < width; x++) {
+            if ((row[x] >> 24) != 0xff) return 0;
+        }
+    }
+    return 1;
+}
+
 /// Encodes an ARGB32 image surface as PNG: 8-bit RGB when every pixel is opaque,
 /// else RGBA un-premultiplied exactly as cairo's own PNG writer does it (with its
 /// white bKGD); filter type 0 on every row, one zlib stream at `level`, IDAT chunks
@@ -124,13 +164,7 @@ static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsign
     const unsigned char *pixels = cairo_image_surface_get_data(surface);
     if (width <= 0 || height <= 0 || !pixels) return -1;
 
-    int opaque = 1;
-    for (int y = 0; y < height && opaque; y++) {
-        const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
-        for (int x = 0; x < width; x++) {
-            if ((row[x] >> 24) != 0xff) { opaque = 0; break; }
-        }
-    }
+    const int opaque = bp_pixels_opaque(pixels, stride, width, height);
     const size_t channels = opaque ? 3 : 4;
     const size_t rowBytes = (size_t)width * channels + 1;
     unsigned char *line = (unsigned char *)malloc(rowBytes);
@@ -172,31 +206,8 @@ static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsign
         int flush = Z_NO_FLUSH;
         if (y < height) {
             const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
-            unsigned char *o = line;
-            *o++ = 0;                  // filter: none
-            if (opaque) {
-                for (int x = 0; x < width; x++) {
-                    uint32_t p = row[x];
-                    o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p;
-                    o += 3;
-                }
-            } else {
-                for (int x = 0; x < width; x++) {
-                    uint32_t p = row[x];
-                    uint32_t alpha = p >> 24;
-                    if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
-                        o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
-                    } else if (alpha == 0) {
-                        o[0] = o[1] = o[2] = o[3] = 0;
-                    } else {
-                        o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
-                        o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
-                        o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
-                        o[3] = (unsigned char)alpha;
-                    }
-                    o += 4;
-                }
-            }
+            line[0] = 0;               // filter: none
+            bp_png_row(row, width, opaque, line + 1);
             z.next_in = line;
             z.avail_in = (uInt)rowBytes;
         } else {
@@ -221,6 +232,99 @@ static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsign
     free(idat);
     free(line);
     bp_png_chunk(&b, "IEND", NULL, 0);
+    if (!ok || b.failed) { free(b.data); return -1; }
+    *out = b.data;
+    *length = b.length;
+    return 0;
+}
+
+// --- animated PNG (APNG) pieces: the chunks are assembled in Swift (APNG.swift)
+
+/// The CRC-32 of a PNG chunk: over its 4-byte type and then its data.
+static inline uint32_t bp_png_crc(const unsigned char *type, const unsigned char *data, size_t n) {
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    while (n > 0) {                    // crc32 takes a uInt length
+        uInt part = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        crc = crc32(crc, data, part);
+        data += part;
+        n -= part;
+    }
+    return (uint32_t)crc;
+}
+
+/// The smallest rectangle holding every pixel that differs between two ARGB32 images of
+/// the same size: 1 and `box` = { x, y, width, height }, or 0 when they are identical.
+static inline int bp_pixels_changed_box(const unsigned char *a, int strideA, const unsigned char *b, int strideB,
+                                        int width, int height, int box[4]) {
+    int minX = width, minY = height, maxX = -1, maxY = -1;
+    for (int y = 0; y < height; y++) {
+        const uint32_t *ra = (const uint32_t *)(a + (size_t)y * strideA);
+        const uint32_t *rb = (const uint32_t *)(b + (size_t)y * strideB);
+        if (memcmp(ra, rb, (size_t)width * 4) == 0) continue;
+        int first = 0, last = width - 1;
+        while (ra[first] == rb[first]) first++;
+        while (ra[last] == rb[last]) last--;
+        if (first < minX) minX = first;
+        if (last > maxX) maxX = last;
+        if (minY > y) minY = y;
+        maxY = y;
+    }
+    if (maxY < 0) return 0;
+    box[0] = minX; box[1] = minY; box[2] = maxX - minX + 1; box[3] = maxY - minY + 1;
+    return 1;
+}
+
+/// The zlib stream of a rectangle of ARGB32 pixels as PNG image data: each row filter type
+/// 0 and its samples as `bp_png_row` writes them (RGB when `opaque`, else RGBA), one stream
+/// at `level`, exactly as `bp_png_encode` compresses a whole image. The rectangle must lie
+/// inside the image. Returns 0 and a malloc'ed buffer (free it with `free`), or -1.
+static int bp_png_deflate_rect(const unsigned char *pixels, int stride, int x0, int y0, int width, int height,
+                               int opaque, int level, unsigned char **out, size_t *length) {
+    *out = NULL;
+    *length = 0;
+    if (!pixels || x0 < 0 || y0 < 0 || width <= 0 || height <= 0) return -1;
+    const size_t rowBytes = (size_t)width * (opaque ? 3 : 4) + 1;
+    unsigned char *line = (unsigned char *)malloc(rowBytes);
+    if (!line) return -1;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) { free(line); return -1; }
+    enum { CHUNK = 65536 };
+    unsigned char *part = (unsigned char *)malloc(CHUNK);
+    if (!part) { deflateEnd(&z); free(line); return -1; }
+    bp_buffer b = { NULL, 0, 0, 0 };
+    z.next_out = part;
+    z.avail_out = CHUNK;
+    int ok = 1;
+    for (int y = 0; y <= height && ok; y++) {
+        int flush = Z_NO_FLUSH;
+        if (y < height) {
+            const uint32_t *row = (const uint32_t *)(pixels + (size_t)(y0 + y) * stride) + x0;
+            line[0] = 0;               // filter: none
+            bp_png_row(row, width, opaque, line + 1);
+            z.next_in = line;
+            z.avail_in = (uInt)rowBytes;
+        } else {
+            z.next_in = NULL;
+            z.avail_in = 0;
+            flush = Z_FINISH;
+        }
+        for (;;) {
+            int rc = deflate(&z, flush);
+            if (rc == Z_STREAM_ERROR) { ok = 0; break; }
+            if (z.avail_out == 0) {
+                bp_buffer_append(&b, part, CHUNK);
+                z.next_out = part;
+                z.avail_out = CHUNK;
+                continue;
+            }
+            if (flush == Z_FINISH ? rc == Z_STREAM_END : z.avail_in == 0) break;
+        }
+    }
+    if (ok && z.avail_out < CHUNK) bp_buffer_append(&b, part, CHUNK - z.avail_out);
+    deflateEnd(&z);
+    free(part);
+    free(line);
     if (!ok || b.failed) { free(b.data); return -1; }
     *out = b.data;
     *length = b.length;

@@ -1,0 +1,267 @@
+import BPGraph
+import BPGraphRender
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// An XML element tree, as a conforming XML parser reads the document (Foundation's
+/// XMLParser: libxml2 on Linux), comments and whitespace-only text left out.
+final class XMLNode {
+    var name: String
+    var attributes: [String: String]
+    var children: [XMLNode] = []
+    var text = ""
+    weak var parent: XMLNode?
+
+    init(name: String, attributes: [String: String]) { self.name = name; self.attributes = attributes }
+
+    var all: [XMLNode] { [self] + children.flatMap(\.all) }
+
+    static func parse(_ bytes: [UInt8]) throws -> XMLNode {
+        final class Builder: NSObject, XMLParserDelegate {
+            var stack: [XMLNode] = []
+            var root: XMLNode?
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+                let node = XMLNode(name: name, attributes: attributes)
+                node.parent = stack.last
+                stack.last?.children.append(node)
+                if root == nil { root = node }
+                stack.append(node)
+            }
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { stack.removeLast() }
+            func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+        }
+        let parser = XMLParser(data: Data(bytes))
+        let builder = Builder()
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root else {
+            throw DecodeError("not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)")
+        }
+        return root
+    }
+}
+
+enum SVGFrames {
+    static func svgs(_ dots: [String]) throws -> [[UInt8]] {
+        try dots.map { try Renderer.shared.render(dot: $0, format: .svg) }
+    }
+
+    /// The visible frame at `t` ms, from the animated SVG's own CSS, read independently: the
+    /// cycle from `.bpf`'s animation and each `#bpfK`'s `@keyframes` stepped (`step-end`: a
+    /// keyframe's value holds until the next keyframe).
+    static func visibleFrames(css: String, at t: Double) throws -> [Int] {
+        guard let cycleMatch = css.range(of: #"\.bpf \{ visibility: hidden; animation: ([0-9]+)ms step-end infinite; \}"#, options: .regularExpression) else {
+            throw DecodeError("no .bpf animation rule")
+        }
+        let cycle = Double(css[cycleMatch].split(separator: " ").first { $0.hasSuffix("ms") }!.dropLast(2))!
+        let phase = t.truncatingRemainder(dividingBy: cycle) / cycle * 100
+        var visible: [Int] = []
+        var k = 0
+        while let rule = css.range(of: "@keyframes bpa\(k) { ") {
+            let body = css[rule.upperBound...].prefix { $0 != "\n" }
+            // "P% { visibility: V; }" in order
+            var state = "hidden"
+            for part in body.components(separatedBy: "; }").dropLast() {
+                let fields = part.trimmingCharacters(in: .whitespaces).components(separatedBy: " { visibility: ")
+                guard fields.count == 2, let percent = Double(fields[0].dropLast()) else { throw DecodeError("keyframe \(part)") }
+                if percent <= phase { state = fields[1] }
+            }
+            if state == "visible" { visible.append(k) }
+            k += 1
+        }
+        return visible
+    }
+}
+
+@Suite("Animated SVG", .serialized)
+struct AnimatedSVGTests {
+    static func frames() throws -> [[UInt8]] { try SVGFrames.svgs(AnimationFrames.dots()) }
+
+    @Test("one group per frame, each with its frame's drawing; unique ids; no script, no SMIL, nothing else animated")
+    func structure() throws {
+        let frames = try Self.frames()
+        let animated = try AnimatedSVG.combine(frames: frames, frameMs: 900)
+        let root = try XMLNode.parse(animated)
+        #expect(root.name == "svg")
+        let first = try XMLNode.parse(frames[0])
+        #expect(root.attributes == first.attributes, "the outer <svg> is frame 0's")
+        let groups = root.children.filter { $0.name == "g" }
+        #expect(groups.map { $0.attributes["id"] ?? "" } == (0..<frames.count).map { "bpf\($0)" })
+        #expect(groups.allSatisfy { $0.attributes["class"] == "bpf" })
+        #expect(root.children.map(\.name) == ["style", "defs"] + Array(repeating: "g", count: frames.count))
+        let everything = root.all
+        let ids = everything.compactMap { $0.attributes["id"] }
+        #expect(Set(ids).count == ids.count, "duplicate ids")
+        for node in everything {
+            #expect(!["script", "animate", "set", "animateTransform", "animateMotion", "animateColor", "foreignObject", "iframe"].contains(node.name))
+            #expect(!node.attributes.keys.contains { $0.lowercased().hasPrefix("on") })
+        }
+        // Every reference resolves.
+        let idSet = Set(ids)
+        for node in everything {
+            for (name, value) in node.attributes where name.hasSuffix("href") && value.hasPrefix("#") {
+                #expect(idSet.contains(String(value.dropFirst())), "\(value) resolves to nothing")
+            }
+        }
+        // The style animates only the frame groups, only their visibility.
+        let css = root.children[0].text
+        #expect(!css.contains("@import") && !css.contains("url("))
+        let animatedSelectors = css.components(separatedBy: "\n").filter { $0.contains("animation") && !$0.hasPrefix("@media") }
+        for line in animatedSelectors { #expect(line.hasPrefix(".bpf ") || line.hasPrefix("#bpf"), "\(line)") }
+        let properties = Set(css.matches(of: #/([a-z-]+):/#).map { String($0.output.1) })
+        #expect(properties == ["visibility", "animation", "animation-name", "prefers-reduced-motion"])
+    }
+
+    /// The frame as drawn: `<use>` replaced by what it refers to, ids without the frame's
+    /// or piece's prefix, comments and whitespace gone; as one string per element.
+    static func flattened(_ node: XMLNode, ids: [String: XMLNode]) -> [String] {
+        if node.name == "use" {
+            let target = ids[String((node.attributes["xlink:href"] ?? node.attributes["href"] ?? "").dropFirst())]!
+            return target.children.flatMap { flattened($0, ids: ids) }
+        }
+        var attributes = node.attributes
+        for (name, value) in attributes {
+            let stripped = value.replacingOccurrences(of: #"\b(bpf|bps)[0-9]+-"#, with: "", options: .regularExpression)
+            attributes[name] = stripped
+        }
+        let head = "<\(node.name) " + attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ">"
+            + node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return [head] + node.children.flatMap { flattened($0, ids: ids) } + ["</\(node.name)>"]
+    }
+
+    @Test("each frame group, its shared pieces put back, is that frame's drawing element for element")
+    func groupsHoldTheirFrames() throws {
+        let frames = try Self.frames()
+        let root = try XMLNode.parse(AnimatedSVG.combine(frames: frames, frameMs: 900))
+        var ids: [String: XMLNode] = [:]
+        for node in root.all { if let id = node.attributes["id"] { ids[id] = node } }
+        let groups = root.children.filter { $0.name == "g" }
+        for (k, frame) in frames.enumerated() {
+            let original = try XMLNode.parse(frame)
+            let expected = original.children.flatMap { Self.flattened($0, ids: [:]) }
+            let got = groups[k].children.flatMap { Self.flattened($0, ids: ids) }
+            #expect(got == expected, "frame \(k)")
+        }
+        #expect(!(root.children[1].children.isEmpty), "nothing was shared")
+    }
+
+    @Test("the keyframes show group k exactly during its slot: k·900 ms to (k+1)·900 ms, the last frame 3 × 900 ms, then again")
+    func slots() throws {
+        let frames = try Self.frames()
+        let n = frames.count
+        for (frameMs, hold) in [(900, 3), (250, 1), (1000, 5), (7, 3)] {
+            let root = try XMLNode.parse(AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold))
+            let css = root.children[0].text
+            let cycle = (n - 1 + hold) * frameMs
+            #expect(css.contains("animation: \(cycle)ms step-end infinite;"))
+            for k in 0..<n {
+                let start = Double(k * frameMs), end = k == n - 1 ? Double(cycle) : Double((k + 1) * frameMs)
+                // Inside the slot (clear of the 4-decimal rounding of the percentages), and past the cycle.
+                for t in [start + 0.01 * Double(frameMs), (start + end) / 2, end - 0.01 * Double(frameMs), start + Double(cycle) * 2 + 1] {
+                    #expect(try SVGFrames.visibleFrames(css: css, at: t) == [k], "\(frameMs) ms × \(hold): at \(t) ms")
+                }
+            }
+        }
+    }
+
+    @Test("one frame: always shown")
+    func singleFrame() throws {
+        let frame = try SVGFrames.svgs([AnimationFrames.dots()[0]])
+        let root = try XMLNode.parse(AnimatedSVG.combine(frames: frame, frameMs: 900))
+        for t in [0.0, 1000, 2699] { #expect(try SVGFrames.visibleFrames(css: root.children[0].text, at: t) == [0]) }
+    }
+
+    @Test("the same frames give the same bytes, from fresh renders too")
+    func deterministic() throws {
+        #expect(try AnimatedSVG.combine(frames: Self.frames(), frameMs: 900) == AnimatedSVG.combine(frames: Self.frames(), frameMs: 900))
+    }
+
+    @Test("sharing: the animation is much smaller than its frames together")
+    func smallerThanTheFrames() throws {
+        let frames = try Self.frames()
+        let animated = try AnimatedSVG.combine(frames: frames, frameMs: 900)
+        let total = frames.reduce(0) { $0 + $1.count }
+        #expect(animated.count < total / 2, "\(animated.count) bytes for frames of \(total)")
+    }
+
+    @Test("--theme auto: light and dark frames combined with the same sharing, then merged; every dark class has a rule")
+    func autoTheme() throws {
+        let dots = try AnimationFrames.dots()
+        var dark = FigureOptions()
+        dark.theme = .dark
+        let plainDark = try DOTWriter(options: dark).write(Fixtures.evaluate(Fixtures.sigmoid))
+        let plainLight = dots[0]
+        // The same edits on the dark DOT: each frame's dark twin.
+        let darkDots = try dots.map { lightFrame -> String in
+            var text = plainDark
+            if lightFrame.contains(##""a" [label="×", fillcolor="#ffd27f"]"##) { text = try AnimationFrames.replaced(text, ##""a" [label="×"]"##, ##""a" [label="×", fillcolor="#8a6d1d"]"##) }
+            if lightFrame.contains(##""c" [label="+", fillcolor="#ffd27f"]"##) {
+                text = try AnimationFrames.replaced(text, ##""c" [label="+"]"##, ##""c" [label="+", fillcolor="#8a6d1d"]"##)
+                text = try AnimationFrames.replaced(text, ##""b" -> "c" [id="e3", label="0.607","##, ##""b" -> "c" [id="e3", fontcolor="black", label="0.607","##)
+            }
+            if lightFrame.contains(##"bgcolor="#eef3fb""##) { text = text.replacingOccurrences(of: #"bgcolor="[^"]*""#, with: ##"bgcolor="#202830""##, options: .regularExpression) }
+            return text
+        }
+        #expect(plainLight != plainDark)
+        let light = try SVGFrames.svgs(dots), darkFrames = try SVGFrames.svgs(darkDots)
+        let merged = try AnimatedSVG.combineThemes(light: light, dark: darkFrames, frameMs: 900)
+        let root = try XMLNode.parse(merged)
+        let styles = root.children.filter { $0.name == "style" }
+        #expect(styles.count == 2)
+        let css = styles.map(\.text).joined()
+        #expect(css.contains("@media (prefers-color-scheme: dark)"))
+        #expect(css.contains("@keyframes bpa4"))
+        let classes = Set(root.all.flatMap { ($0.attributes["class"] ?? "").split(separator: " ").map(String.init) }.filter { $0.hasPrefix("bpd") })
+        #expect(!classes.isEmpty)
+        for name in classes { #expect(css.contains(".\(name) {"), "\(name) has no rule") }
+        let ids = root.all.compactMap { $0.attributes["id"] }
+        #expect(Set(ids).count == ids.count)
+        #expect(root.children.filter { $0.name == "g" }.count == dots.count)
+        // The light figure, with no dark preference, is exactly combine(light).
+        let lightOnly = try XMLNode.parse(AnimatedSVG.combineThemes(light: light, dark: light, frameMs: 900))
+        #expect(lightOnly.children.filter { $0.name == "g" }.count == dots.count)
+    }
+
+    @Test("bad input throws a clear error, never traps")
+    func errors() throws {
+        let frames = try Self.frames()
+        func message(_ body: () throws -> Any) -> String {
+            do { _ = try body(); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message { try AnimatedSVG.combine(frames: [[UInt8]](), frameMs: 900) } == "an animation needs at least one frame")
+        #expect(message { try AnimatedSVG.combine(frames: frames, frameMs: 0) } == "the time per frame must be at least 1 ms, not 0")
+        #expect(message { try AnimatedSVG.combine(frames: frames, frameMs: 900, lastHoldFactor: 0) } == "the last frame's hold must be at least 1 frame, not 0")
+        #expect(message { try AnimatedSVG.combine(frames: frames, frameMs: Int.max / 2) }.hasPrefix("the last frame would last"))
+        let other = try Renderer.shared.render(dot: "digraph { a -> b }", format: .svg)
+        #expect(message { try AnimatedSVG.combine(frames: [frames[0], other], frameMs: 900) }.hasPrefix("frame 1 of the animation differs from frame 0 in size: <svg width="))
+        #expect(message { try AnimatedSVG.combine(frames: ["not an svg"], frameMs: 900) } == "frame 0 of the animation is not an SVG drawing: no <svg> element")
+        #expect(message { try AnimatedSVG.combine(frames: ["<svg width=\"1\"><g>"], frameMs: 900) } == "frame 0 of the animation is not an SVG drawing: no </svg>")
+        #expect(message { try AnimatedSVG.combine(frames: ["<svg><g></svg>"], frameMs: 900) } == "frame 0 of the animation is not an SVG drawing: </svg> closes <g>")
+        #expect(message { try AnimatedSVG.combine(frames: ["<svg><script>alert(1)</script></svg>"], frameMs: 900) }
+                == "frame 0 of the animation has a <script>; an animated SVG plays with its own CSS only")
+        #expect(message { try AnimatedSVG.combine(frames: ["<svg><rect onload=\"x()\"/></svg>"], frameMs: 900) }
+                == "frame 0 of the animation has an event handler (onload); an animated SVG runs no script")
+        #expect(message { try AnimatedSVG.combine(frames: ["<svg><set attributeName=\"x\"/></svg>"], frameMs: 900) }
+                == "frame 0 of the animation has a <set>; an animated SVG plays with its own CSS only")
+        #expect(message { try AnimatedSVG.combine(frames: ["<svg><g id=\"a\"/><g id=\"a\"/></svg>"], frameMs: 900) }
+                == "frame 0 of the animation is not an SVG drawing: id \"a\" twice")
+        // An auto-theme SVG (with its <style>) is refused: combineThemes is the way.
+        let auto = try AutoTheme.merge(light: frames[0], dark: frames[1])
+        #expect(message { try AnimatedSVG.combine(frames: [auto], frameMs: 900) } == "frame 0 of the animation has a <style>; an animated SVG plays with its own CSS only")
+        #expect(message { try AnimatedSVG.combineThemes(light: frames, dark: [frames[0]], frameMs: 900) } == "the animation has 5 light frames but 1 dark ones")
+        // Whatever bytes: an error or an SVG, never a trap.
+        var seed: UInt64 = 7
+        for length in [0, 1, 2, 5, 40, 300] {
+            for _ in 0..<20 {
+                var junk: [UInt8] = Array("<svg>".utf8)
+                for _ in 0..<length {
+                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    junk.append(Array("<>/=\"' gsvidx#url()-!?".utf8)[Int(seed >> 59) % 22])
+                }
+                _ = try? AnimatedSVG.combine(frames: [junk, junk], frameMs: 900)
+            }
+        }
+    }
+}
