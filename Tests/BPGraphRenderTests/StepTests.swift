@@ -231,3 +231,32 @@ struct StepTests {
         return parser.parse() ? collector.titles : []
     }
 }
+
+@Suite("Step animations", .serialized)
+struct StepAnimationTests {
+    @Test("the APNG of the steps: acTL says N frames, each frame is that step's still PNG, a plain reader sees the first")
+    func apngOfTheSteps() throws {
+        let evaluated = try Fixtures.evaluate(Fixtures.templates.appendingPathComponent("16-neuron.json"))
+        let frames = try StepTests.frames(evaluated, format: .png)
+        let stills = try frames.map { try $0.encoded() }
+        let apng = try APNGEncoder.encode(frames: frames, delaysMs: try APNGEncoder.delays(count: frames.count, frameMs: 900))
+        let decoded = try decodeAPNG(apng)
+        #expect(decoded.frameCount == StepPlan(evaluated, options: FigureOptions()).steps.count)
+        #expect(decoded.controls.map(\.delayMs).last == 2700)
+        for (k, still) in stills.enumerated() {
+            #expect(decoded.frames[k] == (try decodeStillPNG(still)), "frame \(k) is not its step's still PNG")
+        }
+        #expect(try decodeStillPNG(apng) == decodeStillPNG(stills[0]))
+    }
+
+    @Test("the animated SVG of the steps: one group per frame, keyframes for each, and the frames' tooltips")
+    func svgOfTheSteps() throws {
+        let evaluated = try Fixtures.evaluate(Fixtures.sigmoid)
+        let frames = try StepTests.frames(evaluated).map { try $0.encoded() }
+        let svg = String(decoding: try AnimatedSVG.combine(frames: frames, frameMs: 900), as: UTF8.self)
+        #expect(svg.components(separatedBy: "class=\"bpf\"").count - 1 == frames.count)
+        #expect(svg.components(separatedBy: "@keyframes").count - 1 == frames.count)
+        #expect(!svg.contains("<script") && !svg.contains("<animate"))
+        #expect(StepTests.tooltips(svg).contains { $0.hasPrefix("a → b") })
+    }
+}

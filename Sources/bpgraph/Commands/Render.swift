@@ -101,6 +101,7 @@ struct RenderCommand: ParsableCommand {
             if expression.isGiven { jobs[0].given = try expression.graphSpec() }
             runner = BatchRunner(settings: BatchSettings(
                 options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
+                mode: animate ? .animated(frameMs: frameMs ?? FigurePipeline.defaultFrameMs) : .still,
                 workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                 fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
         } catch {

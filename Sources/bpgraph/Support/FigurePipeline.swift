@@ -45,7 +45,7 @@ enum FigurePipeline {
     static func image(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat,
                       dpi: Double, maxNodes: Int, mode: Mode = .still) throws -> [UInt8] {
         if case .animated(let frameMs) = mode {
-            _ = frameMs; throw Failure("\(name): --animate is not wired yet")
+            return try animation(graph, name: name, options: options, format: format, dpi: dpi, maxNodes: maxNodes, frameMs: frameMs)
         }
         let figure = try figure(graph, name: name, options: options, maxNodes: maxNodes)
         guard let dark = options.dark else { return try image(figure, name: name, format: format, dpi: dpi) }
@@ -91,5 +91,25 @@ enum FigurePipeline {
             return try Renderer.shared.drawSteps(figure: figure, steps: plan.steps, style: StepStyle(theme: options.theme),
                                                  format: format, dpi: dpi)
         } catch { throw Failure("\(name): \(error)") }
+    }
+
+    /// The steps as one animated SVG (CSS keyframes, no script) or APNG, `frameMs` per
+    /// step and three times that on the last.
+    static func animation(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat,
+                          dpi: Double, maxNodes: Int, frameMs: Int) throws -> [UInt8] {
+        guard format == .png || format == .svg else {
+            throw Failure("\(name): --animate makes an animated .svg or .png (APNG), not \(format.rawValue)")
+        }
+        do {
+            let light = try drawings(graph, name: name, options: options, format: format, dpi: dpi, maxNodes: maxNodes)
+            if format == .png {
+                if options.dark != nil { throw Failure("\(name): --theme auto animates SVG only; for an APNG use --theme light or dark") }
+                return try APNGEncoder.encode(frames: light, delaysMs: try APNGEncoder.delays(count: light.count, frameMs: frameMs))
+            }
+            let lightSVG = try light.map { try $0.encoded() }
+            guard let darkOptions = options.dark else { return try AnimatedSVG.combine(frames: lightSVG, frameMs: frameMs) }
+            let dark = try drawings(graph, name: name, options: darkOptions, format: format, dpi: dpi, maxNodes: maxNodes)
+            return try AnimatedSVG.combineThemes(light: lightSVG, dark: try dark.map { try $0.encoded() }, frameMs: frameMs)
+        } catch let failure as Failure { throw failure } catch { throw Failure("\(name): \(error)") }
     }
 }
