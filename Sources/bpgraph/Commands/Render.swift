@@ -147,24 +147,33 @@ struct RenderCommand: ParsableCommand {
             throw Failure("\(folder): --steps writes one file per step into a directory, not into one .\(format.rawValue) file")
         }
         let spec: String
-        let graph: Graph
-        let options = try figure.options()
         if expression.isGiven {
             spec = ExpressionOptions.displayName
-            do { graph = try Graph(try expression.graphSpec()) } catch let failure as Failure { throw failure } catch { throw Failure(error) }
         } else {
             let (inputs, sawDirectory) = try BatchPlan.expand(specs)
             guard inputs.count == 1, !sawDirectory else { throw Failure("--steps renders one spec at a time") }
             spec = inputs[0].path
-            let text = try SpecInput.read(spec)
-            do { graph = try SpecInput.graph(text: text, path: spec, format: input.inputFormat) } catch { throw Failure(error) }
         }
         let base = spec == "-" || expression.isGiven ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        catch { throw Failure("\(folder): cannot create the directory") }
-        AtomicFile.removeDeadTemporaries(in: folder)
-        try StepFrames.write(graph, name: SpecInput.displayName(spec), options: options, format: format ?? .png, dpi: dpi,
-                             maxNodes: maxNodes, directory: folder, base: base)
+        do {
+            let options = try figure.options()
+            let graph: Graph
+            if expression.isGiven {
+                do { graph = try Graph(try expression.graphSpec()) } catch let failure as Failure { throw failure } catch { throw Failure(error) }
+            } else {
+                let text = try SpecInput.read(spec)
+                do { graph = try SpecInput.graph(text: text, path: spec, format: input.inputFormat) } catch { throw Failure(error) }
+            }
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            catch { throw Failure("\(folder): cannot create the directory") }
+            AtomicFile.removeDeadTemporaries(in: folder)
+            try StepFrames.write(graph, name: SpecInput.displayName(spec), options: options, format: format ?? .png, dpi: dpi,
+                                 maxNodes: maxNodes, directory: folder, base: base)
+        } catch {
+            // Frames of an earlier run must not stay behind looking like this spec's.
+            StepFrames.removeAll(in: folder, base: base)
+            throw error
+        }
     }
 
     /// Which spec goes to which output file, in which format.

@@ -21,6 +21,11 @@ enum StepFrames {
         }.sorted()
     }
 
+    /// Removes every frame of `base` in `directory`.
+    static func removeAll(in directory: String, base: String) {
+        for name in existing(in: directory, base: base) { unlink((directory as NSString).appendingPathComponent(name)) }
+    }
+
     /// The name of frame `k` of `count`: three digits, more when there are more frames.
     static func name(base: String, index k: Int, count: Int, format: OutputFormat) -> String {
         let width = max(3, String(max(count - 1, 0)).count)
