@@ -128,3 +128,51 @@ struct StepsCLITests {
         #expect(result == expected)
     }
 }
+
+@Suite("Markdown posts: steps and animate")
+struct StepsPostCLITests {
+    @Test("animate: true after an expression's values is one animated SVG; steps: true in a JSON spec is one image per step; a rerun changes nothing")
+    func blocks() throws {
+        let post = """
+            # Steps
+
+            ```bpgraph
+            y = 1 / (1 + exp(-x))
+            x = 0.5
+            animate: true
+            ```
+
+            ```bpgraph
+            {"expr": "L = (x + y) * z", "values": {"x": -2, "y": 5, "z": -4}, "steps": true}
+            ```
+
+            """
+        let dir = try scratch(["post.md": post])
+        let run = try bpgraph(["render", "post.md"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "post.md: 2 figures (2 rendered, 0 unchanged), 0 failed\n")
+        let text = try String(contentsOf: dir.appendingPathComponent("post.md"), encoding: .utf8)
+        let images = text.split(separator: "\n").filter { $0.hasPrefix("![") }
+        // (x + y) · z: 5 nodes (x, y, z, +, ×) and 4 edges → 5 + 4 + 2 frames; the sigmoid: one animation.
+        #expect(images.count == 1 + 11)
+        let animated = String(images[0].split(separator: "(").last!.dropLast())
+        let svg = try String(contentsOf: dir.appendingPathComponent(animated), encoding: .utf8)
+        #expect(svg.components(separatedBy: "class=\"bpf\"").count - 1 == StepsCLITests.sigmoidFrames)
+        let first = String(images[1].split(separator: "(").last!.dropLast()), last = String(images[11].split(separator: "(").last!.dropLast())
+        #expect(try String(contentsOf: dir.appendingPathComponent(first), encoding: .utf8).contains("input x = −2"))
+        #expect(try String(contentsOf: dir.appendingPathComponent(last), encoding: .utf8).contains("done: L = −12"))
+        let again = try bpgraph(["render", "post.md"], in: dir)
+        #expect(again.stderr == "post.md: 2 figures (0 rendered, 2 unchanged), 0 failed\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("post.md"), encoding: .utf8) == text)
+    }
+
+    @Test("a bad setting is one line naming the post's line")
+    func badSetting() throws {
+        let dir = try scratch(["post.md": "```bpgraph\ny = exp(x)\nx = 1\nanimate: yes\n```\n\n```bpgraph\n{\"expr\": \"y = exp(x)\", \"values\": {\"x\": 1}, \"steps\": 1}\n```\n"])
+        let run = try bpgraph(["render", "post.md"], in: dir)
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("post.md:4: animate must be true or false, got \"yes\""))
+        #expect(lines.contains("post.md:7: steps: must be true or false, found a number"))
+    }
+}

@@ -138,7 +138,14 @@ extension RenderCommand {
                     decoded = try block.spec(in: path)
                     graph = try Graph(decoded.spec)
                 } catch { throw Failure(error) }
-                let files = try figureFiles(graph, name: name, options: options, format: format)
+                let files: [FigureFile]
+                if decoded.spec.animate == true {
+                    files = try animationFiles(graph, name: name, options: options, format: format)
+                } else if decoded.spec.steps == true {
+                    files = try stepFiles(graph, name: name, options: options, format: format)
+                } else {
+                    files = try figureFiles(graph, name: name, options: options, format: format)
+                }
                 var wrote = false
                 var images: [(file: String, size: FigureSize?)] = []
                 for file in files {
@@ -214,6 +221,50 @@ extension RenderCommand {
         }
     }
 
+    /// `animate: true`: the block's figure as one animated SVG or APNG (a light and a dark
+    /// APNG with --theme auto and PNG), the steps 900 ms each.
+    private func animationFiles(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat) throws -> [FigureFile] {
+        guard format == .svg || format == .png else {
+            throw Failure("\(name): animate: true makes an animated SVG or PNG, not \(format.rawValue); use --format svg or png")
+        }
+        let ms = FigurePipeline.defaultFrameMs
+        let figure = try FigurePipeline.figure(graph, name: name, options: options, maxNodes: maxNodes)
+        let themes: [(FigureOptions, String)]
+        if let dark = options.dark, format == .png {
+            let darkFigure = try FigurePipeline.figure(graph, name: name, options: dark, maxNodes: maxNodes)
+            var light = options
+            light.darkTheme = nil
+            themes = [(light, figure.dot), (dark, darkFigure.dot)]
+        } else {
+            themes = [(options, options.dark == nil ? figure.dot : "theme auto\n" + figure.dot)]
+        }
+        return themes.map { (themeOptions, key) in
+            FigureFile(name: Self.assetName(dot: "animate \(ms)\n" + key, format: format, dpi: dpi)) {
+                try FigurePipeline.animation(graph, name: name, options: themeOptions, format: format, dpi: self.dpi,
+                                             maxNodes: self.maxNodes, frameMs: ms)
+            }
+        }
+    }
+
+    /// `steps: true`: one image per step, in order (each SVG for light and dark pages with
+    /// --theme auto). The frames are drawn together, once, when the first is needed.
+    private func stepFiles(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat) throws -> [FigureFile] {
+        guard format == .svg || format == .png else {
+            throw Failure("\(name): steps: true makes SVG or PNG frames, not \(format.rawValue); use --format svg or png")
+        }
+        if options.dark != nil && format != .svg {
+            throw Failure("\(name): steps: true with --theme auto makes SVG frames (one for light and dark pages); use --format svg")
+        }
+        let evaluated = try FigurePipeline.evaluate(graph, name: name, maxNodes: maxNodes)
+        let count = StepPlan(evaluated, options: options).steps.count
+        let figure = DOTWriter(options: options).figure(evaluated)
+        let key = "steps\n" + (options.dark.map { "theme auto\n" + DOTWriter(options: $0).figure(evaluated).dot + "\n" } ?? "") + figure.dot
+        let frames = LazyFrames { try FigurePipeline.frames(graph, name: name, options: options, format: format, dpi: self.dpi, maxNodes: self.maxNodes) }
+        return (0..<count).map { k in
+            FigureFile(name: Self.assetName(dot: "frame \(k)\n" + key, format: format, dpi: dpi)) { try frames.get()[k] }
+        }
+    }
+
     /// The image lines of a block, the way the site shows them. Jekyll (kramdown) gets each
     /// image's size as attributes, so that themes like Chirpy lay it out before it loads, and
     /// a light and dark pair as Chirpy's `.light` and `.dark` images; MkDocs gets Material's
@@ -252,6 +303,21 @@ extension RenderCommand {
     static func assetName(dot: String, format: OutputFormat, dpi: Double) -> String {
         let key = "bpgraph \(BPGraphVersion.string)\nformat \(format.rawValue)\n" + (format == .png ? "dpi \(Renderer.format(dpi))\n" : "") + dot
         return "bpgraph-" + SHA256.hex(Array(key.utf8)).prefix(12) + "." + format.rawValue
+    }
+}
+
+/// Frames made once, by whichever file asks first.
+final class LazyFrames {
+    private let make: () throws -> [[UInt8]]
+    private var made: [[UInt8]]?
+
+    init(_ make: @escaping () throws -> [[UInt8]]) { self.make = make }
+
+    func get() throws -> [[UInt8]] {
+        if let made { return made }
+        let frames = try make()
+        made = frames
+        return frames
     }
 }
 
