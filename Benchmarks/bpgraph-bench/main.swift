@@ -126,14 +126,18 @@ let runs = arguments.firstIndex(of: "--runs").flatMap { $0 + 1 < arguments.count
 if which == "engine-child", arguments.count >= 3, let shape = Int(arguments[1]), let n = Int(arguments[2]) {
     do { try engineChild(shape: shape, nodes: n); exit(0) } catch { print("failed: \(error)"); exit(1) }
 }
-guard ["engine", "render", "memory", "batch-memory", "watch-memory", "start", "steps", "all"].contains(which) else {
-    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|all] [--runs N]")
+guard ["engine", "render", "memory", "batch-memory", "watch-memory", "start", "steps", "animation", "all"].contains(which) else {
+    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|animation|all] [--runs N]")
     exit(2)
 }
 do {
     if which == "engine" || which == "all" { try engineBenchmark() }
     if which == "all" { print() }
     if which == "render" || which == "all" { try RenderBenchmark(runs: max(1, runs)).run() }
+    if which == "animation" {
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Templates").path
+        try animationBenchmark(runs: max(1, runs), templates: templates)
+    }
     if which == "batch-memory" || which == "all" {
         if which == "all" { print() }
         let renders = arguments.firstIndex(of: "--renders").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1000
