@@ -176,3 +176,23 @@ struct StepsPostCLITests {
         #expect(lines.contains("post.md:7: steps: must be true or false, found a number"))
     }
 }
+
+@Suite("The gallery's animation")
+struct GalleryAnimationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `bpgraph render Templates -o Output` renders the stills; the README's animated
+    /// sigmoid is made by the two commands the README gives, and must be current.
+    @Test("Output/08-sigmoid-animated.png and .svg are what the README's commands make now")
+    func current() throws {
+        let dir = try scratch([:])
+        for ext in ["png", "svg"] {
+            let out = dir.appendingPathComponent("a.\(ext)").path
+            let run = try bpgraph(["render", Self.root.appendingPathComponent("Templates/08-sigmoid.json").path, "--animate", "-o", out])
+            #expect(run.status == 0, "\(run.stderr)")
+            let committed = try Data(contentsOf: Self.root.appendingPathComponent("Output/08-sigmoid-animated.\(ext)"))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == committed,
+                    "Output/08-sigmoid-animated.\(ext) is stale: bpgraph render Templates/08-sigmoid.json --animate -o Output/08-sigmoid-animated.\(ext)")
+        }
+    }
+}
