@@ -32,6 +32,15 @@ extension Renderer {
     /// frame, and every frame has the same size.
     public func drawSteps(figure: Figure, steps: [StepPlan.Step], style: StepStyle,
                           format: OutputFormat, dpi: Double = 144) throws -> [Drawing] {
+        var drawings: [Drawing] = []
+        try drawSteps(figure: figure, steps: steps, style: style, format: format, dpi: dpi) { drawings.append($1) }
+        return drawings
+    }
+
+    /// `drawSteps`, handing each frame to `each` as soon as it is drawn (under the
+    /// Graphviz lock), so that a caller writing frames out holds one at a time, not all.
+    public func drawSteps(figure: Figure, steps: [StepPlan.Step], style: StepStyle, format: OutputFormat,
+                          dpi: Double = 144, each: (Int, Drawing) throws -> Void) throws {
         guard format == .png || format == .svg else { throw RenderError("step frames are drawn as png or svg, not \(format.rawValue)") }
         lock.lock()
         defer { lock.unlock() }
@@ -98,13 +107,11 @@ extension Renderer {
         // What each frame changes, and how to put it back.
         let frames = FrameState(graph: graph, plan: plan, style: style)
         defer { frames.restore() }
-        var drawings: [Drawing] = []
         for (k, step) in steps.enumerated() {
             frames.show(step)
             bp_node_set_label(caption, captions[k])
-            drawings.append(try drawLaidOut(graph, gvc: gvc, format: format, dpi: dpi))
+            try each(k, try drawLaidOut(graph, gvc: gvc, format: format, dpi: dpi))
         }
-        return drawings
     }
 
     func rawAttribute(_ object: UnsafeMutableRawPointer, _ name: String) -> UnsafeMutablePointer<CChar>? {

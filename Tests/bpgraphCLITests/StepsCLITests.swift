@@ -56,6 +56,17 @@ struct StepsCLITests {
         #expect(range.status == 2 && range.stderr.contains("--frame-ms must be from 20 to 60000, got 5"))
     }
 
+    @Test("a graph with more steps than frames allowed is refused before anything is drawn, and writes nothing")
+    func tooManySteps() throws {
+        // 760 nodes and 759 edges: 1,521 steps.
+        let nodes = [#"{"id": "n0", "value": 0.001}"#] + (1..<760).map { #"{"id": "n\#($0)", "op": "tanh", "in": ["n\#($0 - 1)"]}"# }
+        let dir = try scratch(["chain.json": #"{"nodes": ["# + nodes.joined(separator: ", ") + #"], "output": "n759"}"#])
+        let run = try bpgraph(["render", "chain.json", "--steps", "-o", "frames"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr == "chain.json: 1521 steps (one per node and edge) is more than 1500 frames; step through a smaller graph\n")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("frames").path)) ?? []).isEmpty)
+    }
+
     @Test("--animate: an APNG of N frames and an SVG of N frame groups, --frame-ms timing them, the same bytes on a rerun")
     func animate() throws {
         let dir = try scratch(["sigmoid.json": sigmoidSpec])

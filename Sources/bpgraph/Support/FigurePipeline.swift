@@ -13,6 +13,9 @@ enum FigurePipeline {
         case animated(frameMs: Int)
     }
 
+    /// The most pixel memory (bytes) an APNG may hold while it is made (every frame at once).
+    static let maximumAnimationBytes = 2e9
+
     /// The default time per step of an animation.
     static let defaultFrameMs = 900
 
@@ -72,23 +75,49 @@ enum FigurePipeline {
         guard format == .png || format == .svg else {
             throw Failure("\(name): step frames are png or svg, not \(format.rawValue)")
         }
-        let light = try drawings(graph, name: name, options: options, format: format, dpi: dpi, maxNodes: maxNodes)
+        // Each frame is encoded as it is drawn: only one frame's pixels are held at a time.
+        let light = try encodedFrames(graph, name: name, options: options, format: format, dpi: dpi, maxNodes: maxNodes)
         do {
-            guard let darkOptions = options.dark else { return try light.map { try $0.encoded() } }
+            guard let darkOptions = options.dark else { return light }
             guard format == .svg else { throw Failure("\(name): --theme auto makes SVG frames, not \(format.rawValue)") }
-            let dark = try drawings(graph, name: name, options: darkOptions, format: format, dpi: dpi, maxNodes: maxNodes)
-            return try zip(light, dark).map { try AutoTheme.merge(light: try $0.encoded(), dark: try $1.encoded()) }
+            let dark = try encodedFrames(graph, name: name, options: darkOptions, format: format, dpi: dpi, maxNodes: maxNodes)
+            return try zip(light, dark).map { try AutoTheme.merge(light: $0, dark: $1) }
         } catch let failure as Failure { throw failure } catch { throw Failure("\(name): \(error)") }
+    }
+
+    /// The most frames a figure is drawn in: one per node and edge, so a figure of more
+    /// than about 500 nodes (unreadable as a figure anyway) is refused.
+    static let maximumFrames = 1_500
+
+    /// What `drawSteps` gets: the figure, its steps (checked against `maximumFrames`).
+    static func stepPlan(_ graph: Graph, name: String, options: FigureOptions, maxNodes: Int) throws -> (Figure, [StepPlan.Step]) {
+        let evaluated = try evaluate(graph, name: name, maxNodes: maxNodes)
+        let plan = StepPlan(evaluated, options: options)
+        guard plan.steps.count <= maximumFrames else {
+            throw Failure("\(name): \(plan.steps.count) steps (one per node and edge) is more than \(maximumFrames) frames; step through a smaller graph")
+        }
+        return (DOTWriter(options: options).figure(evaluated), plan.steps)
+    }
+
+    /// The step frames of one theme, each encoded as soon as it is drawn.
+    static func encodedFrames(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat,
+                              dpi: Double, maxNodes: Int) throws -> [[UInt8]] {
+        let (figure, steps) = try stepPlan(graph, name: name, options: options, maxNodes: maxNodes)
+        var frames: [[UInt8]] = []
+        do {
+            try Renderer.shared.drawSteps(figure: figure, steps: steps, style: StepStyle(theme: options.theme), format: format, dpi: dpi) {
+                frames.append(try $1.encoded())
+            }
+        } catch { throw Failure("\(name): \(error)") }
+        return frames
     }
 
     /// The step frames of one theme, not yet encoded.
     static func drawings(_ graph: Graph, name: String, options: FigureOptions, format: OutputFormat,
                          dpi: Double, maxNodes: Int) throws -> [Drawing] {
-        let evaluated = try evaluate(graph, name: name, maxNodes: maxNodes)
-        let figure = DOTWriter(options: options).figure(evaluated)
-        let plan = StepPlan(evaluated, options: options)
+        let (figure, steps) = try stepPlan(graph, name: name, options: options, maxNodes: maxNodes)
         do {
-            return try Renderer.shared.drawSteps(figure: figure, steps: plan.steps, style: StepStyle(theme: options.theme),
+            return try Renderer.shared.drawSteps(figure: figure, steps: steps, style: StepStyle(theme: options.theme),
                                                  format: format, dpi: dpi)
         } catch { throw Failure("\(name): \(error)") }
     }
@@ -101,6 +130,15 @@ enum FigurePipeline {
             throw Failure("\(name): --animate makes an animated .svg or .png (APNG), not \(format.rawValue)")
         }
         do {
+            if format == .png {
+                // The APNG encoder takes every frame's pixels at once: refuse what would not fit.
+                let (figure, steps) = try stepPlan(graph, name: name, options: options, maxNodes: maxNodes)
+                let one = try Renderer.shared.draw(figure: figure, format: .png, dpi: dpi).pixelSize ?? (0, 0)
+                let bytes = Double(steps.count) * Double(one.width) * Double(one.height + 40 * Int(dpi / 72)) * 4
+                if bytes > maximumAnimationBytes {
+                    throw Failure("\(name): an APNG of \(steps.count) frames of about \(one.width)×\(one.height) pixels would hold \(Int((bytes / 1e9).rounded(.up))) GB of pixels while it is made; use a lower --dpi or an animated .svg")
+                }
+            }
             let light = try drawings(graph, name: name, options: options, format: format, dpi: dpi, maxNodes: maxNodes)
             if format == .png {
                 if options.dark != nil { throw Failure("\(name): --theme auto animates SVG only; for an APNG use --theme light or dark") }
