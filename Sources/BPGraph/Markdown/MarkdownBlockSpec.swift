@@ -80,13 +80,9 @@ extension MarkdownBlock {
             let file = "\(post):\(valueLine.line)"
             let text = valueLine.text.trimmingCharacters(in: .whitespaces)
             // `steps: true` / `animate: true` (or false): how the figure is drawn.
-            if let colon = text.firstIndex(of: ":"), !text.contains("=") {
-                let key = text[..<colon].trimmingCharacters(in: .whitespaces)
+            if let colon = text.firstIndex(of: ":"), !text.contains("="),
+               case let key = text[..<colon].trimmingCharacters(in: .whitespaces), key == "steps" || key == "animate" {
                 let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                guard key == "steps" || key == "animate" else {
-                    diagnostics.append(Diagnostic(file: file, message: "unknown setting \"\(key)\" after the expression; a block may say steps: true or animate: true"))
-                    continue
-                }
                 guard value == "true" || value == "false" else {
                     diagnostics.append(Diagnostic(file: file, message: "\(key) must be true or false, got \"\(value)\""))
                     continue
