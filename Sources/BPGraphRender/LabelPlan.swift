@@ -5,11 +5,13 @@ typealias GraphPointer = UnsafeMutablePointer<Agraph_t>
 typealias NodePointer = UnsafeMutablePointer<Agnode_t>
 typealias EdgePointer = UnsafeMutablePointer<Agedge_t>
 
-/// The Graphviz side of label placement, around `gvLayout`:
+/// The Graphviz side of label placement, around `gvLayout`. Which label is whose value
+/// and gradient comes typed from the DOT writer (`LabelTable`, by edge id); only DOT
+/// text from elsewhere has it read back from its attributes.
 ///
-/// 1. `reserve()` (before layout): each edge's `label` becomes value + gradient, so
-///    dot leaves room for both; a backward arrow's own label is emptied.
-/// 2. `apply()` (after layout): the value label is made anew from the value text;
+/// 1. `reserve()` (before layout): every value and gradient label is emptied, so dot
+///    lays out no labels (it only sizes the nodes).
+/// 2. `apply()` (after layout): the labels are made anew from the plan's texts;
 ///    backward arrows are re-routed as a parallel copy just under their forward
 ///    arrow; `LabelPlacer` chooses where the labels go; the labels are moved there
 ///    and the bounding box (and the title) grow to hold them.

@@ -260,3 +260,36 @@ struct StepAnimationTests {
         #expect(StepTests.tooltips(svg).contains { $0.hasPrefix("a → b") })
     }
 }
+
+@Suite("The typed label plan", .serialized)
+struct LabelTableTests {
+    @Test("the renderer draws the DOT writer's typed labels, not what it could re-read from the DOT")
+    func typedLabelsAreDrawn() throws {
+        let evaluated = try Fixtures.evaluate(Fixtures.sigmoid)
+        for style in FigureOptions.Style.allCases {
+            var figure = DOTWriter(options: FigureOptions(style: style)).figure(evaluated)
+            let k = try #require(figure.labels.edges.firstIndex { $0.id == "e2" })
+            #expect(figure.labels.edges[k].value == "−0.5" && figure.labels.edges[k].gradient == "−0.235")
+            #expect((figure.labels.edges[k].gradientEdge != nil) == (style == .backwardArrows))
+            figure.labels.edges[k].value = "typed value"
+            figure.labels.edges[k].gradient = "typed \\\"gradient\\\""
+            let svg = SVGFigure(String(decoding: try Renderer.shared.render(figure: figure, format: .svg), as: UTF8.self))
+            let texts = svg.edges.filter { $0.id.hasPrefix("e2") }.flatMap(\.texts).map(\.content)
+            #expect(Set(texts) == ["typed value", "typed \"gradient\""], "\(style): \(texts)")
+        }
+    }
+
+    @Test("every template, both styles: the typed plan draws the same bytes as reading the labels back from the DOT")
+    func typedEqualsRead() throws {
+        for file in Fixtures.templateFiles {
+            let evaluated = try Fixtures.evaluate(file)
+            for style in FigureOptions.Style.allCases {
+                let figure = DOTWriter(options: FigureOptions(style: style)).figure(evaluated)
+                for format in [OutputFormat.svg, .png] {
+                    #expect(try Renderer.shared.render(figure: figure, format: format) == Renderer.shared.render(dot: figure.dot, format: format),
+                            "\(file.lastPathComponent) [\(style)] \(format)")
+                }
+            }
+        }
+    }
+}
