@@ -1,69 +1,49 @@
-// `bpgraph-bench animation [--runs N] [TEMPLATE…]`: the two animation encoders alone
-// (APNGEncoder.encode(frames:delaysMs:) and AnimatedSVG.combine(frames:frameMs:)), on
-// frames of a template drawn from one DOT with one op node highlighted per frame, as a
-// step-by-step animation changes a node or two per step. Drawing the frames is not timed;
-// end-to-end rows (`render --steps --animate`) belong with the steps feature.
+// `bpgraph-bench animation`: what step frames and animations cost, in process (issue 10:
+// a 40-step animation should cost little more than one figure's layout plus drawing each
+// frame). For each figure: one still (layout + one drawing) against all its frames from
+// one layout, the drawing time per extra frame, frames per second, and the bytes per
+// frame of the APNG and the animated SVG (against a still PNG or SVG).
 import BPGraph
 import BPGraphRender
 import Foundation
 
-struct AnimationBenchmark {
-    var runs: Int
-    let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Templates").path
-
-    /// The template's DOT, then one frame per op node with that node filled: frame k
-    /// differs from frame k − 1 in two nodes.
-    func frames(_ name: String) throws -> [String] {
+func animationBenchmark(runs: Int, templates: String) throws {
+    print("step animations, in process (median of \(runs)): one layout, then every frame drawn from it")
+    print("figure                        frames   still PNG   all frames PNG  per extra frame   fps    APNG enc   APNG B/frame (still PNG)   SVG frames  +combine  SVG B/frame (still SVG)")
+    for name in ["08-sigmoid.json", "16-neuron.json", "14-cs231n-neuron.json", "15-micrograd.json"] {
         let text = try String(contentsOfFile: templates + "/" + name, encoding: .utf8)
-        let dot = try DOTWriter().write(EvaluatedGraph(Graph(SpecDecoder.decode(text, file: name))))
-        var lines = dot.components(separatedBy: "\n")
-        // Op nodes: `  "id" [label=…]` lines that are not edges and not plaintext inputs or constants.
-        let ops = lines.indices.filter { i in
-            let line = lines[i]
-            return line.hasPrefix("  \"") && !line.contains(" -> ") && line.contains(" [label=") && !line.contains("shape=")
+        let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: name)))
+        let options = FigureOptions()
+        let figure = DOTWriter(options: options).plan(evaluated)
+        let steps = StepPlan(evaluated, options: options).steps
+        let style = StepStyle(theme: options.theme)
+        var still: [Double] = [], frames: [Double] = [], apng: [Double] = [], svgFrames: [Double] = [], combine: [Double] = []
+        var apngBytes = 0, svgBytes = 0, stillPNG = 0, stillSVG = 0
+        for _ in 0..<runs {
+            let t0 = now()
+            let plain = try Renderer.shared.draw(plan: figure, format: .png)
+            let t1 = now()
+            let drawings = try Renderer.shared.drawSteps(plan: figure, steps: steps, style: style, format: .png)
+            let t2 = now()
+            let animated = try APNGEncoder.encode(frames: drawings, delaysMs: try APNGEncoder.delays(count: drawings.count, frameMs: 900))
+            let t3 = now()
+            let svgs = try Renderer.shared.drawSteps(plan: figure, steps: steps, style: style, format: .svg).map { try $0.encoded() }
+            let t4 = now()
+            let combined = try AnimatedSVG.combine(frames: svgs, frameMs: 900)
+            let t5 = now()
+            still.append(t1 - t0); frames.append(t2 - t1); apng.append(t3 - t2); svgFrames.append(t4 - t3); combine.append(t5 - t4)
+            apngBytes = animated.count; svgBytes = combined.count
+            stillPNG = try plain.encoded().count
+            stillSVG = try Renderer.shared.render(plan: figure, format: .svg).count
         }
-        guard !ops.isEmpty else { throw BenchError("\(name): no op nodes in its DOT") }
-        var result = [dot]
-        for i in ops {
-            var copy = lines
-            copy[i] = copy[i].replacingOccurrences(of: " [label=", with: " [fillcolor=\"#ffd27f\", label=")
-            result.append(copy.joined(separator: "\n"))
-        }
-        lines.removeAll()
-        return result
+        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] * 1000 }
+        let n = steps.count
+        let perFrame = (median(frames) - median(still)) / Double(max(n - 1, 1))
+        let fps = Double(n) / ((median(frames) + median(apng)) / 1000)
+        print(name.padding(toLength: 28, withPad: " ", startingAt: 0)
+              + String(format: " %6d  %8.1f ms  %11.1f ms  %12.2f ms  %6.0f  %8.1f ms  %10d (%6d)  %14.1f ms %7.1f ms  %9d (%6d)",
+                       n, median(still), median(frames), perFrame, fps, median(apng), apngBytes / n, stillPNG,
+                       median(svgFrames), median(combine), svgBytes / n, stillSVG))
     }
-
-    func run(templates names: [String]) throws {
-        print("animation encoders (release build, median of \(runs) runs; frames drawn once, not timed)")
-        print("one frame per op node highlighted, after the plain figure; delays 900 ms, the last 2700 ms")
-        print("template                            frames  size px      APNG: ms/frame  KB/frame (stills KB/frame)   SVG: ms/frame  KB/frame (frames KB/frame)")
-        for name in names {
-            let dots = try frames(name)
-            let drawings = try dots.map { try Renderer.shared.draw(dot: $0, format: .png) }
-            let svgs = try dots.map { try Renderer.shared.render(dot: $0, format: .svg) }
-            let stillBytes = try drawings.reduce(0) { $0 + (try $1.encoded().count) }
-            let svgBytes = svgs.reduce(0) { $0 + $1.count }
-            let delays = try APNGEncoder.delays(count: drawings.count, frameMs: 900)
-            var apngTimes: [Double] = [], svgTimes: [Double] = []
-            var apng: [UInt8] = [], animated: [UInt8] = []
-            for _ in 0..<runs {
-                let t0 = now()
-                apng = try APNGEncoder.encode(frames: drawings, delaysMs: delays)
-                let t1 = now()
-                animated = try AnimatedSVG.combine(frames: svgs, frameMs: 900)
-                let t2 = now()
-                apngTimes.append(t1 - t0)
-                svgTimes.append(t2 - t1)
-            }
-            func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
-            let n = Double(dots.count)
-            let size = drawings[0].pixelSize.map { "\($0.width)×\($0.height)" } ?? "?"
-            print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
-                  + String(format: "%6d  %-11@  %14.2f  %8.1f (%6.1f)              %13.2f  %8.1f (%6.1f)",
-                           dots.count, size as NSString,
-                           1000 * median(apngTimes) / n, Double(apng.count) / 1024 / n, Double(stillBytes) / 1024 / n,
-                           1000 * median(svgTimes) / n, Double(animated.count) / 1024 / n, Double(svgBytes) / 1024 / n))
-        }
-    }
+    print("(fps: frames drawn and APNG-encoded per second; per extra frame: (all frames − one still) / (frames − 1))")
 }

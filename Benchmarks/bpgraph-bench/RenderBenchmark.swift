@@ -236,6 +236,9 @@ struct RenderBenchmark {
         print(memoryReport)
 
         print("\n5. " + (try start(runs: max(21, runs))))
+
+        print("\n6. ", terminator: "")
+        try animationBenchmark(runs: max(5, runs), templates: templates)
     }
 
     /// Where the time of one figure goes, in process: before (Graphviz's png device,

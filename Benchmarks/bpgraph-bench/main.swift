@@ -127,13 +127,17 @@ if which == "engine-child", arguments.count >= 3, let shape = Int(arguments[1]),
     do { try engineChild(shape: shape, nodes: n); exit(0) } catch { print("failed: \(error)"); exit(1) }
 }
 guard ["engine", "render", "memory", "batch-memory", "watch-memory", "start", "steps", "animation", "all"].contains(which) else {
-    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|animation [TEMPLATE...]|all] [--runs N]")
+    print("usage: bpgraph-bench [engine|render|memory [--each] [--renders N]|batch-memory [--renders N] [--formats png,svg] [--only NAME]|watch-memory [--renders N]|start|steps SPEC...|animation|all] [--runs N]")
     exit(2)
 }
 do {
     if which == "engine" || which == "all" { try engineBenchmark() }
     if which == "all" { print() }
     if which == "render" || which == "all" { try RenderBenchmark(runs: max(1, runs)).run() }
+    if which == "animation" {
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Templates").path
+        try animationBenchmark(runs: max(1, runs), templates: templates)
+    }
     if which == "batch-memory" || which == "all" {
         if which == "all" { print() }
         let renders = arguments.firstIndex(of: "--renders").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1000
@@ -154,11 +158,6 @@ do {
         let bench = try RenderBenchmark(runs: runs)
         defer { try? FileManager.default.removeItem(atPath: bench.work) }
         print(try bench.start(runs: max(5, arguments.contains("--runs") ? runs : 21)))
-    }
-    if which == "animation" {
-        // The animation encoders alone, on the named templates (default: the sigmoid and the largest).
-        let names = arguments.drop { $0 != "animation" }.dropFirst().filter { !$0.hasPrefix("-") && Int($0) == nil }
-        try AnimationBenchmark(runs: max(1, runs)).run(templates: names.isEmpty ? ["08-sigmoid.json", "11-softmax-with-loss-decomposed.json"] : Array(names))
     }
     if which == "steps" {
         // Where the time of given specs goes, in process.

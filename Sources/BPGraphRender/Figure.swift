@@ -33,10 +33,16 @@ public struct Figure: Sendable {
     /// What messages call the figure's spec.
     public let name: String
     public let settings: FigureSettings
+    /// The evaluated graph (what step-by-step frames walk through).
+    public let evaluated: EvaluatedGraph
+    /// The figure's DOT text and typed labels (with `--theme auto`, the light one).
+    public let plan: FigurePlan
+    /// With `--theme auto`: the dark drawing's.
+    public let darkPlan: FigurePlan?
     /// The figure's DOT text (with `--theme auto`, the light one).
-    public let dot: String
+    public var dot: String { plan.dot }
     /// With `--theme auto`: the dark drawing's DOT.
-    public let darkDOT: String?
+    public var darkDOT: String? { darkPlan?.dot }
 
     /// Spec text (JSON or YAML: `format`, else `file`'s extension, else sniffed) to a figure.
     public init(text: String, file: String, format: SpecFormat? = nil, settings: FigureSettings) throws {
@@ -57,27 +63,29 @@ public struct Figure: Sendable {
         let evaluated = try EvaluatedGraph(graph)
         self.name = name
         self.settings = settings
-        dot = DOTWriter(options: settings.options).write(evaluated)
-        darkDOT = settings.options.dark.map { DOTWriter(options: $0).write(evaluated) }
+        self.evaluated = evaluated
+        plan = DOTWriter(options: settings.options).plan(evaluated)
+        darkPlan = settings.options.dark.map { DOTWriter(options: $0).plan(evaluated) }
     }
 
-    private init(name: String, settings: FigureSettings, dot: String, darkDOT: String?) {
+    private init(name: String, settings: FigureSettings, evaluated: EvaluatedGraph, plan: FigurePlan, darkPlan: FigurePlan?) {
         self.name = name
         self.settings = settings
-        self.dot = dot
-        self.darkDOT = darkDOT
+        self.evaluated = evaluated
+        self.plan = plan
+        self.darkPlan = darkPlan
     }
 
     /// The figure's bytes. With a dark theme (`--theme auto`), one SVG whose colours follow
     /// the reader's light or dark preference (`AutoTheme`); other formats are refused then
     /// (`themes` draws the light and the dark figure apart).
     public func bytes() throws -> [UInt8] {
-        guard let darkDOT else { return try Self.encode(drawing(), name: name) }
+        guard let darkPlan else { return try Self.encode(drawing(), name: name) }
         guard settings.format == .svg else {
             throw SpecError(Diagnostic(.render, file: name, message: "--theme auto makes one SVG for light and dark pages; for \(settings.format.rawValue), render with --theme light and --theme dark (a Markdown post gets both)"))
         }
-        let light = try Self.encode(Self.draw(dot, name: name, format: .svg, dpi: 144), name: name)
-        let dark = try Self.encode(Self.draw(darkDOT, name: name, format: .svg, dpi: 144), name: name)
+        let light = try Self.encode(Self.draw(plan, name: name, format: .svg, dpi: 144), name: name)
+        let dark = try Self.encode(Self.draw(darkPlan, name: name, format: .svg, dpi: 144), name: name)
         do { return try AutoTheme.merge(light: light, dark: dark) }
         catch { throw SpecError(Diagnostic(.render, file: name, message: "--theme auto: \(error)")) }
     }
@@ -86,19 +94,22 @@ public struct Figure: Sendable {
     /// a PNG comes back as pixels, encoded by `Drawing.encoded()` on any thread. One theme
     /// only (`themes` splits a `--theme auto` figure).
     public func drawing() throws -> Drawing {
-        try Self.draw(dot, name: name, format: settings.format, dpi: settings.dpi)
+        try Self.draw(plan, name: name, format: settings.format, dpi: settings.dpi)
     }
 
     /// The figure once per theme: itself, or with `--theme auto` its light and its dark
     /// figure (a Markdown post links a light and a dark PNG).
     public var themes: [Figure] {
-        guard let darkDOT else { return [self] }
-        return [Figure(name: name, settings: settings, dot: dot, darkDOT: nil),
-                Figure(name: name, settings: settings, dot: darkDOT, darkDOT: nil)]
+        guard let darkPlan else { return [self] }
+        var light = settings, dark = settings
+        light.options.darkTheme = nil
+        dark.options = settings.options.dark!
+        return [Figure(name: name, settings: light, evaluated: evaluated, plan: plan, darkPlan: nil),
+                Figure(name: name, settings: dark, evaluated: evaluated, plan: darkPlan, darkPlan: nil)]
     }
 
-    static func draw(_ dot: String, name: String, format: OutputFormat, dpi: Double) throws -> Drawing {
-        do { return try Renderer.shared.draw(dot: dot, format: format, dpi: dpi) }
+    static func draw(_ plan: FigurePlan, name: String, format: OutputFormat, dpi: Double) throws -> Drawing {
+        do { return try Renderer.shared.draw(plan: plan, format: format, dpi: dpi) }
         catch let error as RenderError { throw SpecError(Diagnostic(.render, file: name, message: error.message)) }
     }
 

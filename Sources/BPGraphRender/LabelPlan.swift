@@ -5,11 +5,13 @@ typealias GraphPointer = UnsafeMutablePointer<Agraph_t>
 typealias NodePointer = UnsafeMutablePointer<Agnode_t>
 typealias EdgePointer = UnsafeMutablePointer<Agedge_t>
 
-/// The Graphviz side of label placement, around `gvLayout`:
+/// The Graphviz side of label placement, around `gvLayout`. Which label is whose value
+/// and gradient comes typed from the DOT writer (`LabelTable`, by edge id); only DOT
+/// text from elsewhere has it read back from its attributes.
 ///
-/// 1. `reserve()` (before layout): each edge's `label` becomes value + gradient, so
-///    dot leaves room for both; a backward arrow's own label is emptied.
-/// 2. `apply()` (after layout): the value label is made anew from the value text;
+/// 1. `reserve()` (before layout): every value and gradient label is emptied, so dot
+///    lays out no labels (it only sizes the nodes).
+/// 2. `apply()` (after layout): the labels are made anew from the plan's texts;
 ///    backward arrows are re-routed as a parallel copy just under their forward
 ///    arrow; `LabelPlacer` chooses where the labels go; the labels are moved there
 ///    and the bounding box (and the title) grow to hold them.
@@ -22,6 +24,8 @@ final class LabelPlan {
         /// …or on its own backward arrow, with this text.
         var gradientEdge: EdgePointer?
         var gradientText: String?
+        /// The edge's id in the typed table (nil when the labels were read from the DOT).
+        var id: String?
     }
 
     let graph: GraphPointer
@@ -31,35 +35,65 @@ final class LabelPlan {
     /// Distance between a forward arrow and its backward arrow.
     let arrowOffset = 7.0
 
-    init(graph: GraphPointer) {
+    /// Nodes that are drawn but take no part in the layout (a step frame's caption):
+    /// their coordinates are the caller's.
+    let excluded: Set<NodePointer>
+    /// Edges by their DOT `id`.
+    let edgesByID: [String: EdgePointer]
+
+    /// The plan for `table`: the DOT writer's typed labels, per edge id (edges are taken
+    /// in cgraph's order, whatever the table's). Without a table — DOT text that did not
+    /// come from `DOTWriter.figure` — the labels are read back from the attributes the
+    /// writer writes: `label` the value, `headlabel` the gradient, or the label of the
+    /// backward arrow whose id is the edge's plus `-grad`.
+    init(graph: GraphPointer, table: LabelTable?, excluding: Set<NodePointer> = []) {
         self.graph = graph
+        self.excluded = excluding
         let rankdir = (get(UnsafeMutableRawPointer(graph), "rankdir") ?? "TB").uppercased()
         frame = (rankdir == "LR" || rankdir == "RL") ? .leftToRight : .topToBottom
 
         var byID: [String: EdgePointer] = [:]
+        var position: [EdgePointer: Int] = [:]
         var node = agfstnode(graph)
         while let n = node {
             var edge = agfstout(graph, n)
             while let e = edge {
+                position[e] = allEdges.count
                 allEdges.append(e)
                 if let id = get(UnsafeMutableRawPointer(e), "id"), !id.isEmpty { byID[id] = e }
                 edge = agnxtout(graph, e)
             }
             node = agnxtnode(graph, n)
         }
-        for e in allEdges {
-            let id = get(UnsafeMutableRawPointer(e), "id") ?? ""
-            if id.hasSuffix(DOTWriter.gradientSuffix) { continue }
-            guard let value = get(UnsafeMutableRawPointer(e), "label"), !value.isEmpty else { continue }
-            let head = get(UnsafeMutableRawPointer(e), "headlabel") ?? ""
-            var entry = Entry(edge: e, value: value, gradientOnHeadLabel: !head.isEmpty)
-            if head.isEmpty, !id.isEmpty, let back = byID[id + DOTWriter.gradientSuffix],
-               let text = get(UnsafeMutableRawPointer(back), "label"), !text.isEmpty {
-                entry.gradientEdge = back
-                entry.gradientText = text
+        edgesByID = byID
+        guard let table else {
+            for e in allEdges {
+                let id = get(UnsafeMutableRawPointer(e), "id") ?? ""
+                if id.hasSuffix(DOTWriter.gradientSuffix) { continue }
+                guard let value = get(UnsafeMutableRawPointer(e), "label"), !value.isEmpty else { continue }
+                let head = get(UnsafeMutableRawPointer(e), "headlabel") ?? ""
+                var entry = Entry(edge: e, value: value, gradientOnHeadLabel: !head.isEmpty)
+                if !head.isEmpty { entry.gradientText = head }
+                if head.isEmpty, !id.isEmpty, let back = byID[id + DOTWriter.gradientSuffix],
+                   let text = get(UnsafeMutableRawPointer(back), "label"), !text.isEmpty {
+                    entry.gradientEdge = back
+                    entry.gradientText = text
+                }
+                entries.append(entry)
             }
+            return
+        }
+        for label in table.edges where !label.value.isEmpty {
+            guard let e = byID[label.id] else { continue }
+            var entry = Entry(edge: e, value: label.value, gradientOnHeadLabel: label.gradient != nil && label.gradientEdge == nil)
+            entry.gradientText = label.gradient
+            if let id = label.gradientEdge {
+                if let back = byID[id] { entry.gradientEdge = back } else { entry.gradientText = nil }
+            }
+            entry.id = label.id
             entries.append(entry)
         }
+        entries.sort { position[$0.edge]! < position[$1.edge]! }
     }
 
     /// Before dot's layout: no labels at all. dot only sizes the nodes (its coordinates
@@ -67,11 +101,8 @@ final class LabelPlan {
     /// makes label nodes nor places head labels (an R-tree search that was most of the
     /// layout time of a wide fan-in). The texts are kept and made again in `apply()`.
     func reserve() {
-        for (k, entry) in entries.enumerated() {
-            if entry.gradientOnHeadLabel {
-                entries[k].gradientText = get(UnsafeMutableRawPointer(entry.edge), "headlabel")
-                set(UnsafeMutableRawPointer(entry.edge), "headlabel", "")
-            }
+        for entry in entries {
+            if entry.gradientOnHeadLabel { set(UnsafeMutableRawPointer(entry.edge), "headlabel", "") }
             set(UnsafeMutableRawPointer(entry.edge), "label", "")
             if let back = entry.gradientEdge { set(UnsafeMutableRawPointer(back), "label", "") }
         }
@@ -103,8 +134,10 @@ final class LabelPlan {
         var index: [NodePointer: Int] = [:]
         var node = agfstnode(graph)
         while let n = node {
-            index[n] = nodes.count
-            nodes.append(n)
+            if !excluded.contains(n) {
+                index[n] = nodes.count
+                nodes.append(n)
+            }
             node = agnxtnode(graph, n)
         }
         var clusters: [GraphPointer] = []
@@ -199,7 +232,7 @@ final class LabelPlan {
         while let n = node {
             let c = bp_node_coord(n)
             let box = Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n))
-            if !box.isEmpty { obstacles.append(box.insetBy(-2)) }
+            if !box.isEmpty, !excluded.contains(n) { obstacles.append(box.insetBy(-2)) }
             node = agnxtnode(graph, n)
         }
         let clusterCount = bp_graph_cluster_count(graph)
@@ -278,7 +311,7 @@ final class LabelPlan {
         var node = agfstnode(graph)
         while let n = node {
             let c = bp_node_coord(n)
-            add(Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n)))
+            if !excluded.contains(n) { add(Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n))) }
             node = agnxtnode(graph, n)
         }
         for e in allEdges {

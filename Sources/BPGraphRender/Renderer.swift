@@ -32,7 +32,7 @@ public final class Renderer: @unchecked Sendable {
     /// cairo's largest bitmap side (Graphviz's pango plugin: CAIRO_XMAX, CAIRO_YMAX).
     static let maximumPixels = 32767.0
 
-    private let lock = NSLock()
+    let lock = NSLock()
     private let context: OpaquePointer?
 
     private init() {
@@ -96,9 +96,15 @@ public final class Renderer: @unchecked Sendable {
         return String(cString: version)
     }
 
-    /// Renders DOT (as written by `DOTWriter`) to `format`. `dpi` applies to PNG.
-    /// `placeLabels` moves each edge's value above it and its gradient below it;
-    /// without it the figure is what plain `dot` would draw.
+    /// Renders a figure as `DOTWriter.plan` wrote it to `format`. `dpi` applies to PNG.
+    public func render(plan: FigurePlan, format: OutputFormat, dpi: Double = 144) throws -> [UInt8] {
+        try draw(plan: plan, format: format, dpi: dpi).encoded()
+    }
+
+    /// Renders DOT text to `format`. `placeLabels` moves each edge's value above it and its
+    /// gradient below it, reading which label is which from the attributes `DOTWriter`
+    /// writes; without it the figure is what plain `dot` would draw. (A figure from
+    /// `DOTWriter.plan` says so itself: `render(plan:)`.)
     public func render(dot: String, format: OutputFormat, dpi: Double = 144, placeLabels: Bool = true) throws -> [UInt8] {
         try draw(dot: dot, format: format, dpi: dpi, placeLabels: placeLabels).encoded()
     }
@@ -106,37 +112,78 @@ public final class Renderer: @unchecked Sendable {
     /// The Graphviz half of `render`: layout and drawing, under the Graphviz lock. PNG
     /// comes back as pixels, to be encoded by `Drawing.encoded()` on any thread while
     /// Graphviz draws the next figure; other formats come back as their bytes.
+    public func draw(plan: FigurePlan, format: OutputFormat, dpi: Double = 144) throws -> Drawing {
+        try draw(dot: plan.dot, labels: .typed(plan.labels), format: format, dpi: dpi)
+    }
+
+    /// `draw(plan:)` for DOT text: see `render(dot:)`.
     public func draw(dot: String, format: OutputFormat, dpi: Double = 144, placeLabels: Bool = true) throws -> Drawing {
+        try draw(dot: dot, labels: placeLabels ? .fromAttributes : .none, format: format, dpi: dpi)
+    }
+
+    /// Where a drawing's label plan comes from.
+    enum Labels {
+        case typed(LabelTable)
+        case fromAttributes
+        case none
+    }
+
+    private func draw(dot: String, labels: Labels, format: OutputFormat, dpi: Double) throws -> Drawing {
         if format == .dot { return Drawing(bytes: Array(dot.utf8)) }
         lock.lock()
         defer { lock.unlock() }
-        guard let gvc = context else { throw RenderError("Graphviz: could not create a context (are Graphviz's plugins installed? run `dot -c`)") }
-
+        let gvc = try gvcContext()
         let graph = try read(dot)
         defer { _ = agclose(graph) }
+        // (layOut throws only once gvLayout has run, so there is always a layout to free.)
+        defer { _ = gvFreeLayout(gvc, graph) }
+        try layOut(graph, gvc: gvc, labels: labels, format: format, dpi: dpi)
+        try checkPixels(graph, format: format, dpi: dpi)
+        return try drawLaidOut(graph, gvc: gvc, format: format, dpi: dpi)
+    }
+
+    func gvcContext() throws -> OpaquePointer {
+        guard let gvc = context else { throw RenderError("Graphviz: could not create a context (are Graphviz's plugins installed? run `dot -c`)") }
+        return gvc
+    }
+
+    /// dot's layout (which sizes the nodes), then bpgraph's own (`LabelPlan.apply`). The
+    /// caller holds the lock and frees the layout, after a throw too.
+    @discardableResult
+    func layOut(_ graph: GraphPointer, gvc: OpaquePointer, labels: Labels, format: OutputFormat, dpi: Double,
+                excluding: Set<NodePointer> = []) throws -> LabelPlan? {
         if format == .png {
             set(graph, "dpi", Self.number(dpi))
         }
-
-        let plan = placeLabels ? LabelPlan(graph: graph) : nil
+        let plan: LabelPlan?
+        switch labels {
+        case .typed(let table): plan = LabelPlan(graph: graph, table: table, excluding: excluding)
+        case .fromAttributes: plan = LabelPlan(graph: graph, table: nil, excluding: excluding)
+        case .none: plan = nil
+        }
         plan?.reserve()
         let laidOut = gvLayout(gvc, graph, "dot")
-        defer { _ = gvFreeLayout(gvc, graph) }
         if laidOut != 0 || agerrors() >= Int32(AGERR.rawValue) {
             throw RenderError(graphvizError(default: "Graphviz could not lay out the graph"))
         }
         plan?.apply()
-        if format == .png {
-            // cairo bitmaps stop at 32,767 pixels a side; past that the pango plugin
-            // prints a warning of its own and shrinks the figure to an unreadable size.
-            let bb = bp_graph_bb(graph)
-            let pad = 2 * 0.2 * 72  // the DOT's pad, both sides
-            let width = ((bb.UR.x - bb.LL.x) + pad) * dpi / 72, height = ((bb.UR.y - bb.LL.y) + pad) * dpi / 72
-            if width >= Self.maximumPixels || height >= Self.maximumPixels {
-                throw RenderError("the figure is \(Int(width.rounded()))×\(Int(height.rounded())) pixels at \(Self.number(dpi)) dpi, more than a PNG can hold (\(Int(Self.maximumPixels)) a side); use svg or pdf, or a lower --dpi")
-            }
-        }
+        return plan
+    }
 
+    /// cairo bitmaps stop at 32,767 pixels a side; past that the pango plugin prints a
+    /// warning of its own and shrinks the figure to an unreadable size.
+    func checkPixels(_ graph: GraphPointer, format: OutputFormat, dpi: Double) throws {
+        guard format == .png else { return }
+        let bb = bp_graph_bb(graph)
+        let pad = 2 * 0.2 * 72  // the DOT's pad, both sides
+        let width = ((bb.UR.x - bb.LL.x) + pad) * dpi / 72, height = ((bb.UR.y - bb.LL.y) + pad) * dpi / 72
+        if width >= Self.maximumPixels || height >= Self.maximumPixels {
+            throw RenderError("the figure is \(Int(width.rounded()))×\(Int(height.rounded())) pixels at \(Self.number(dpi)) dpi, more than a PNG can hold (\(Int(Self.maximumPixels)) a side); use svg or pdf, or a lower --dpi")
+        }
+    }
+
+    /// Draws a laid-out graph (any number of times: a step frame per call).
+    func drawLaidOut(_ graph: GraphPointer, gvc: OpaquePointer, format: OutputFormat, dpi: Double) throws -> Drawing {
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
         let device = format == .png ? BP_RASTER_DEVICE : format.rawValue
@@ -160,7 +207,7 @@ public final class Renderer: @unchecked Sendable {
     }
 
     /// Reads DOT text into a cgraph graph; the caller holds the lock and closes it.
-    private func read(_ dot: String) throws -> GraphPointer {
+    func read(_ dot: String) throws -> GraphPointer {
         graphvizMessages = ""
         _ = agreseterrors()
         // Like agmemread, with IDs in order of first mention (reader.h): clusters come
@@ -212,7 +259,7 @@ public final class Renderer: @unchecked Sendable {
     }
 
     /// The first error Graphviz reported, as one line.
-    private func graphvizError(default fallback: String) -> String {
+    func graphvizError(default fallback: String) -> String {
         let lines = graphvizMessages.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         if let error = lines.first(where: { $0.hasPrefix("Error") }) ?? lines.first(where: { !$0.isEmpty }) {
             var text = error

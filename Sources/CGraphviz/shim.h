@@ -52,6 +52,8 @@ static inline void bp_node_set_coord(node_t *n, pointf p) { ND_coord(n) = p; }
 /// Width and height in points.
 static inline double bp_node_width(node_t *n) { return ND_width(n) * 72.0; }
 static inline double bp_node_height(node_t *n) { return ND_height(n) * 72.0; }
+static inline textlabel_t *bp_node_label(node_t *n) { return ND_label(n); }
+static inline void bp_node_set_label(node_t *n, textlabel_t *l) { ND_label(n) = l; }
 
 // --- edges
 static inline node_t *bp_edge_tail(edge_t *e) { return agtail(e); }

@@ -11,8 +11,8 @@ enum AnimationFrames {
     static func dots(background: String = "white") throws -> [String] {
         var plain = try DOTWriter().write(Fixtures.evaluate(Fixtures.sigmoid))
         if background != "white" { plain = try replaced(plain, #"bgcolor="white""#, #"bgcolor="\#(background)""#) }
-        let highlightA = try replaced(plain, ##""a" [label="×"]"##, ##""a" [label="×", fillcolor="#ffd27f"]"##)
-        var hidden = try replaced(plain, ##""c" [label="+"]"##, ##""c" [label="+", fillcolor="#ffd27f"]"##)
+        let highlightA = try replaced(plain, ##""a" [label="×","##, ##""a" [label="×", fillcolor="#ffd27f","##)
+        var hidden = try replaced(plain, ##""c" [label="+","##, ##""c" [label="+", fillcolor="#ffd27f","##)
         hidden = try replaced(hidden, ##""b" -> "c" [id="e3", label="0.607","##, ##""b" -> "c" [id="e3", fontcolor="white", label="0.607","##)
         let recoloured = try replaced(plain, ##"bgcolor="\##(background)""##, ##"bgcolor="#eef3fb""##)
         return [plain, highlightA, highlightA, hidden, recoloured]

@@ -53,9 +53,9 @@ enum SVGFrames {
         let plainDark = try DOTWriter(options: dark).write(Fixtures.evaluate(Fixtures.sigmoid))
         return try dots.map { lightFrame -> String in
             var text = plainDark
-            if lightFrame.contains(##""a" [label="×", fillcolor="#ffd27f"]"##) { text = try AnimationFrames.replaced(text, ##""a" [label="×"]"##, ##""a" [label="×", fillcolor="#8a6d1d"]"##) }
-            if lightFrame.contains(##""c" [label="+", fillcolor="#ffd27f"]"##) {
-                text = try AnimationFrames.replaced(text, ##""c" [label="+"]"##, ##""c" [label="+", fillcolor="#8a6d1d"]"##)
+            if lightFrame.contains(##""a" [label="×", fillcolor="#ffd27f","##) { text = try AnimationFrames.replaced(text, ##""a" [label="×","##, ##""a" [label="×", fillcolor="#8a6d1d","##) }
+            if lightFrame.contains(##""c" [label="+", fillcolor="#ffd27f","##) {
+                text = try AnimationFrames.replaced(text, ##""c" [label="+","##, ##""c" [label="+", fillcolor="#8a6d1d","##)
                 text = try AnimationFrames.replaced(text, ##""b" -> "c" [id="e3", label="0.607","##, ##""b" -> "c" [id="e3", fontcolor="black", label="0.607","##)
             }
             if lightFrame.contains(##"bgcolor="#eef3fb""##) { text = text.replacingOccurrences(of: #"bgcolor="[^"]*""#, with: ##"bgcolor="#202830""##, options: .regularExpression) }
@@ -202,7 +202,9 @@ struct AnimatedSVGTests {
         let frames = try Self.frames()
         let animated = try AnimatedSVG.combine(frames: frames, frameMs: 900)
         let total = frames.reduce(0) { $0 + $1.count }
-        #expect(animated.count < total / 2, "\(animated.count) bytes for frames of \(total)")
+        // (Each frame keeps its own tooltip links, `<a xlink:title>` around every node and
+        // edge, which are never shared: with them, about 60 % of the frames' bytes.)
+        #expect(animated.count < total * 2 / 3, "\(animated.count) bytes for frames of \(total)")
     }
 
     @Test("--theme auto: light and dark frames combined with the same sharing, then merged; every dark class has a rule")

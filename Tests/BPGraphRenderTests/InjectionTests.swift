@@ -45,7 +45,7 @@ struct InjectionTests {
             """
     }
 
-    static let textAttributes: Set<String> = ["label", "headlabel"]
+    static let textAttributes: Set<String> = ["label", "headlabel", "tooltip"]
 
     /// The label text as cgraph stores it: the scanner turns `\"` into `"` and keeps
     /// every other backslash pair.
@@ -97,6 +97,9 @@ struct InjectionTests {
             #expect(got.graph["label"] == Self.scanned(DOTEscape.label(texts[0])), "\(context)")
             #expect(node(got, names[1])?["label"] == Self.scanned(DOTEscape.label(texts[3])), "\(context)")
             #expect(got.subgraphs.first?.attributes["label"] == Self.scanned(DOTEscape.label(texts[2])), "\(context)")
+            // Tooltips too: the input's starts with its id, escaped as a tooltip.
+            let tip = Self.scanned(DOTEscape.tooltip(ids[0] + ": input"))
+            #expect(node(got, names[0])?["tooltip"]?.hasPrefix(String(tip)) == true, "\(context): tooltip \(node(got, names[0])?["tooltip"] ?? "none")")
         }
     }
 

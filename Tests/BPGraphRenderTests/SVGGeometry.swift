@@ -56,8 +56,19 @@ struct SVGFigure {
         var current = Edge(id: "", title: "", paths: [], texts: [])
         var nodeHasShape = false
         var nodeTexts: [Text] = []
+        // A tooltip wraps what it covers in `<g id="a_…"><a xlink:title=…>` … `</a>` `</g>`
+        // inside the node's or edge's own group.
+        var anchors = 0
         for raw in svg.split(separator: "\n") {
             let line = String(raw)
+            if line.hasPrefix("<g id="), Self.attribute("class", in: line) == nil {
+                anchors += 1
+                continue
+            }
+            if line == "</g>", anchors > 0 {
+                anchors -= 1
+                continue
+            }
             if line.hasPrefix("<g id=") {
                 let id = Self.unescape(Self.attribute("id", in: line) ?? "")
                 let kind = Self.attribute("class", in: line) ?? ""

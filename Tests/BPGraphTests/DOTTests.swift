@@ -155,12 +155,12 @@ struct DOTContentTests {
         let evaluated = try evaluateSpec(spec)
         let dot = DOTWriter().write(evaluated)
         #expect(dot.contains("rankdir=LR"))
-        #expect(dot.contains("\"x\" -> \"a\" [id=\"e0\", label=\"0.5\", headlabel=\"12\"]"))
+        #expect(dot.contains("\"x\" -> \"a\" [id=\"e0\", label=\"0.5\", headlabel=\"12\", tooltip="))
         // A constant's edge shows no gradient.
-        #expect(dot.contains("\"k\" -> \"a\" [id=\"e1\", label=\"2\"]"))
+        #expect(dot.contains("\"k\" -> \"a\" [id=\"e1\", label=\"2\", tooltip="))
         // pow's symbol is filled from its attribute; the trailing edge shows value and seed.
-        #expect(dot.contains("\"p\" [label=\"^2\"]"))
-        #expect(dot.contains("\"p\" -> \"p/out\" [id=\"out\", label=\"1\", headlabel=\"3\"]"))
+        #expect(dot.contains("\"p\" [label=\"^2\", tooltip="))
+        #expect(dot.contains("\"p\" -> \"p/out\" [id=\"out\", label=\"1\", headlabel=\"3\", tooltip="))
         #expect(dot.contains("subgraph \"cluster_0\""))
         #expect(dot.contains("label=\"T\""))
         let forward = DOTWriter(options: FigureOptions(direction: .topToBottom, forwardOnly: true)).write(evaluated)
@@ -180,11 +180,39 @@ struct DOTContentTests {
         let text = #"{ "labels": "chain", "nodes": [ { "id": "x", "value": 3 }, { "id": "y", "value": -2 }, { "id": "z", "op": "mul", "in": ["x", "y"], "label": "f" } ], "output": "z" }"#
         let evaluated = try EvaluatedGraph(Graph(SpecDecoder.decode(text, file: "g.json")))
         let chain = DOTWriter().write(evaluated)
-        #expect(chain.contains(#""x" -> "z" [id="e0", label="x", headlabel="∂L/∂z × ∂z/∂x"]"#))
-        #expect(chain.contains(#""y" -> "z" [id="e1", label="y", headlabel="∂L/∂z × ∂z/∂y"]"#))
-        #expect(chain.contains(#"[id="out", label="z", headlabel="∂L/∂z"]"#))
+        #expect(chain.contains(#""x" -> "z" [id="e0", label="x", headlabel="∂L/∂z × ∂z/∂x", tooltip="#))
+        #expect(chain.contains(#""y" -> "z" [id="e1", label="y", headlabel="∂L/∂z × ∂z/∂y", tooltip="#))
+        #expect(chain.contains(#"[id="out", label="z", headlabel="∂L/∂z", tooltip="#))
         let values = DOTWriter(options: FigureOptions(labels: .values)).write(evaluated)
-        #expect(values.contains(#""x" -> "z" [id="e0", label="3", headlabel="−2"]"#))
+        #expect(values.contains(#""x" -> "z" [id="e0", label="3", headlabel="−2", tooltip="#))
         #expect(throws: SpecError.self) { try SpecDecoder.decode(#"{ "labels": "chains", "nodes": [ { "id": "x", "value": 1 } ], "output": "x" }"#, file: "l.json") }
+    }
+}
+
+@Suite("Tooltips")
+struct TooltipDOTTests {
+    /// Every node and edge carries a tooltip with its numbers at full precision (as
+    /// `eval --json` writes them) and, on an edge, the local gradient and its formula.
+    @Test func fullPrecisionNumbersAndTheLocalGradient() throws {
+        let evaluated = try evaluateSpec(#"{"nodes": [{"id": "x", "value": 0.5}, {"id": "a", "op": "mul", "in": ["x", -1]}, {"id": "b", "op": "exp", "in": ["a"]}], "output": "b"}"#)
+        let dot = DOTWriter().write(evaluated)
+        let structure = dot.split(separator: "\n").filter { $0.contains("tooltip=") }
+        // 4 nodes (x, the constant, a, b) and 3 edges (x → a, −1 → a, a → b) and the trailing edge.
+        #expect(structure.count == 8)
+        let edge = try #require(structure.first { $0.contains("\"a\" -> \"b\"") })
+        #expect(edge.contains("value: -0.5"))
+        #expect(edge.contains("gradient: " + EvalJSON.number(evaluated.edgeGradients[2]!.scalar)))
+        #expect(edge.contains("local gradient ∂b/∂a: exp(a) = " + EvalJSON.number(Foundation.exp(-0.5))))
+        let node = try #require(structure.first { $0.hasPrefix("  \"b\" [") })
+        #expect(node.contains("b: exp") && node.contains("value: " + EvalJSON.number(Foundation.exp(-0.5))) && node.contains("gradient: 1"))
+    }
+
+    /// A tooltip is escaped like a label: quotes cannot end it, and Graphviz's escapes
+    /// (`\N`, `\G`) stay literal (a backslash is followed by an invisible word joiner).
+    @Test func userTextStaysLiteral() throws {
+        let evaluated = try evaluateSpec(#"{"nodes": [{"id": "q\"<b>\\N", "value": 1}, {"id": "y", "op": "exp", "in": ["q\"<b>\\N"]}], "output": "y"}"#)
+        let dot = DOTWriter().write(evaluated)
+        #expect(dot.contains(#"tooltip="q\"<b>\\\#u{2060}N: input"#))
+        #expect(DOTEscape.tooltip("a\\Nb\"c") == "\"a\\\\\u{2060}Nb\\\"c\"")
     }
 }

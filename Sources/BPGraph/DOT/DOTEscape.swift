@@ -51,6 +51,38 @@ public enum DOTEscape {
         return escapeBackslashesAndQuotes(s, lineBreaks: true)
     }
 
+    /// A tooltip of user text lines (`tooltip=`). Graphviz reads a tooltip twice: it turns
+    /// `\\` into `\` and `\n` into a line break, then substitutes `\N`, `\G`, `\E` …
+    /// So a user's backslash is written as an escaped backslash followed by a word joiner
+    /// (U+2060, invisible): the first pass leaves one backslash, and the second sees it
+    /// followed by the joiner, not by a letter it would substitute. `&` is written as
+    /// `&amp;` (Graphviz decodes entities in tooltips too).
+    public static func tooltip(_ text: String) -> String {
+        label(text.replacingOccurrences(of: "\\", with: "\\\u{2060}"))
+    }
+
+    /// The value cgraph holds for a quoted DOT string written by this type: the text
+    /// between the quotes, with `\"` read as `"` (DOT's scanner keeps every other
+    /// backslash pair as it is). What `agget` would return after reading the DOT.
+    public static func unquoted(_ quoted: String) -> String {
+        var scalars = Array(quoted.unicodeScalars)
+        guard scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" else { return quoted }
+        scalars = Array(scalars[1..<(scalars.count - 1)])
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\\", i + 1 < scalars.count {
+                if scalars[i + 1] != "\"" { out.append(scalars[i]) }
+                out.append(scalars[i + 1])
+                i += 2
+            } else {
+                out.append(scalars[i])
+                i += 1
+            }
+        }
+        return String(out)
+    }
+
     /// Wraps an already escaped body (from `labelBody`, or pieces of such bodies
     /// joined by bpgraph's own `\n` / `\l`) in quotes. Every backslash in a body is
     /// either doubled or starts one of bpgraph's escapes, so a body never ends in a

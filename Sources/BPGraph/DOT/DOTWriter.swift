@@ -16,7 +16,15 @@ public struct DOTWriter: Sendable {
     public static let gradientSuffix = "-grad"
 
     public func write(_ evaluated: EvaluatedGraph) -> String {
+        plan(evaluated).dot
+    }
+
+    /// The DOT text and, typed, which label on which edge is whose value and gradient
+    /// (what the renderer places, and what a step-by-step frame shows or hides).
+    public func plan(_ evaluated: EvaluatedGraph) -> FigurePlan {
         let graph = evaluated.graph
+        var table: [LabelTable.Edge] = []
+        let tips = Tooltips(evaluated, forwardOnly: options.forwardOnly, symbol: { symbol(of: $0, attributes: $1) })
         let mode = options.labels ?? graph.labels.flatMap(FigureOptions.Labels.init(rawValue:)) ?? .values
         let theme = options.theme
         let numbers = options.numbers
@@ -73,6 +81,7 @@ public struct DOTWriter: Sendable {
                 }
                 attributes += ["shape=plaintext", "style=\"\"", "fontcolor=\(leafColor)", "width=0", "height=0", "margin=0.06"]
             }
+            attributes.append("tooltip=\(DOTEscape.tooltip(tips.node(i)))")
             line("  \(DOTEscape.id(node.id)) [\(attributes.joined(separator: ", "))]")
         }
         // The output's trailing edge ends at an invisible node.
@@ -101,36 +110,43 @@ public struct DOTWriter: Sendable {
         }
 
         // Edges, in the graph's order (by consumer, then argument), then the trailing edge.
-        var edges: [(from: String, to: String, id: String, value: String?, gradient: String?)] = []
+        var edges: [(from: String, to: String, id: String, value: String?, gradient: String?, tooltip: String)] = []
         for (k, edge) in graph.edges.enumerated() {
             let from = graph.nodes[edge.from]
             let gradient = options.forwardOnly ? nil : evaluated.edgeGradients[k]
             // An anonymous constant's text is its value: its edge does not say it again
             // (the sigmoid's −1 → ×). It has no gradient either, so it has no labels.
             let value = from.isAnonymous ? nil : valueText(evaluated.values[edge.from], of: edge.from, in: graph, mode: mode)
-            edges.append((DOTEscape.id(from.id), DOTEscape.id(graph.nodes[edge.to].id), "e\(k)", value,
-                          gradient.map { gradientText($0, of: edge.from, to: edge.to, in: graph, mode: mode) }))
+            edges.append((DOTEscape.id(from.id), DOTEscape.id(graph.nodes[edge.to].id), LabelTable.edgeID(k), value,
+                          gradient.map { gradientText($0, of: edge.from, to: edge.to, in: graph, mode: mode) },
+                          DOTEscape.tooltip(tips.edge(k))))
         }
-        edges.append((DOTEscape.id(graph.outputNode.id), DOTEscape.id(sinkID), "out",
+        edges.append((DOTEscape.id(graph.outputNode.id), DOTEscape.id(sinkID), LabelTable.outputEdgeID,
                       valueText(evaluated.values[graph.output], of: graph.output, in: graph, mode: mode),
-                      options.forwardOnly ? nil : gradientText(graph.seed, of: graph.output, to: nil, in: graph, mode: mode)))
+                      options.forwardOnly ? nil : gradientText(graph.seed, of: graph.output, to: nil, in: graph, mode: mode),
+                      DOTEscape.tooltip(tips.output())))
         for edge in edges {
+            let tooltip = "tooltip=\(edge.tooltip)"
             guard let value = edge.value else {
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\"]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", \(tooltip)]")
                 continue
             }
             switch (options.style, edge.gradient) {
             case (.labels, let gradient?):
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value), headlabel=\(gradient)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value), headlabel=\(gradient), \(tooltip)]")
+                table.append(.init(id: edge.id, value: DOTEscape.unquoted(value), gradient: DOTEscape.unquoted(gradient)))
             case (.backwardArrows, let gradient?):
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value)]")
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\(Self.gradientSuffix)\", label=\(gradient), dir=back, color=\(red), fontcolor=\(red)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value), \(tooltip)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\(Self.gradientSuffix)\", label=\(gradient), dir=back, color=\(red), fontcolor=\(red), \(tooltip)]")
+                table.append(.init(id: edge.id, value: DOTEscape.unquoted(value), gradient: DOTEscape.unquoted(gradient),
+                                   gradientEdge: edge.id + Self.gradientSuffix))
             case (_, nil):
-                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value)]")
+                line("  \(edge.from) -> \(edge.to) [id=\"\(edge.id)\", label=\(value), \(tooltip)]")
+                table.append(.init(id: edge.id, value: DOTEscape.unquoted(value)))
             }
         }
         line("}")
-        return out
+        return FigurePlan(dot: out, labels: LabelTable(edges: table))
     }
 
     /// Room between neighbouring nodes and edges (inches): enough for the tallest

@@ -21,6 +21,8 @@ public struct Theme: Sendable, Equatable {
     public var edgeFontSize: Double
     public var titleFontSize: Double
     public var penWidth: Double
+    /// The active node and edge of a step-by-step frame (`--steps`, `--animate`).
+    public var accent: String = "#1f77b4"
 
     public static let defaultFonts = ["DejaVu Sans", "NanumGothic", "Noto Sans CJK KR", "sans-serif"]
 
@@ -28,13 +30,13 @@ public struct Theme: Sendable, Equatable {
         background: "white", foreground: "#000000", gradient: "#d62728", leaf: "#000000",
         nodeFill: "white", groupBorder: "#8c8c8c", groupFill: "#f5f5f5", groupText: "#555555",
         titleColor: "#000000", fonts: defaultFonts, fontSize: 14, edgeFontSize: 12,
-        titleFontSize: 16, penWidth: 1.2)
+        titleFontSize: 16, penWidth: 1.2, accent: "#1f77b4")
 
     public static let dark = Theme(
         background: "#1e1e1e", foreground: "#e8e8e8", gradient: "#ff6b6b", leaf: "#e8e8e8",
         nodeFill: "#2b2b2b", groupBorder: "#7a7a7a", groupFill: "#262626", groupText: "#b0b0b0",
         titleColor: "#e8e8e8", fonts: defaultFonts, fontSize: 14, edgeFontSize: 12,
-        titleFontSize: 16, penWidth: 1.2)
+        titleFontSize: 16, penWidth: 1.2, accent: "#4ea8ff")
 
     public static func named(_ name: String) -> Theme? {
         switch name.lowercased() {
@@ -48,7 +50,7 @@ public struct Theme: Sendable, Equatable {
     public static let keys: [String] = [
         "base", "background", "foreground", "gradient", "leaf", "node_fill", "group_border",
         "group_fill", "group_text", "title_color", "font", "font_size", "edge_font_size",
-        "title_font_size", "pen_width",
+        "title_font_size", "pen_width", "accent",
     ]
 
     /// Reads a theme file (JSON or YAML, an object of allowed keys). `base` picks the
@@ -114,6 +116,7 @@ public struct Theme: Sendable, Equatable {
                 case "group_border": theme.groupBorder = c
                 case "group_fill": theme.groupFill = c
                 case "group_text": theme.groupText = c
+                case "accent": theme.accent = c
                 default: theme.titleColor = c
                 }
             }
@@ -141,7 +144,7 @@ public struct Theme: Sendable, Equatable {
     public var fontName: String { fonts.joined(separator: ",") }
 
     /// `#rgb` → `#rrggbb` (Graphviz reads only the long forms).
-    static func graphvizColor(_ c: String) -> String {
+    public static func graphvizColor(_ c: String) -> String {
         let scalars = Array(c.unicodeScalars)
         if scalars.count == 4, scalars[0] == "#" {
             return "#" + scalars.dropFirst().map { String($0) + String($0) }.joined()

@@ -73,9 +73,21 @@ extension MarkdownBlock {
         var diagnostics: [Diagnostic] = []
         var values: [(name: String, value: Tensor)] = []
         var lineOfName: [String: Int] = [:]
+        var flags: [String: Bool] = [:]
         for valueLine in valueLines {
             let file = "\(post):\(valueLine.line)"
             let text = valueLine.text.trimmingCharacters(in: .whitespaces)
+            // `steps: true` / `animate: true` (or false): how the figure is drawn.
+            if let colon = text.firstIndex(of: ":"), !text.contains("="),
+               case let key = text[..<colon].trimmingCharacters(in: .whitespaces), key == "steps" || key == "animate" {
+                let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                guard value == "true" || value == "false" else {
+                    diagnostics.append(Diagnostic(file: file, message: "\(key) must be true or false, got \"\(value)\""))
+                    continue
+                }
+                flags[key] = value == "true"
+                continue
+            }
             do {
                 let value = try ExpressionSpec.value(text, file: file)
                 values.append(value)
@@ -114,8 +126,14 @@ extension MarkdownBlock {
             }
             throw SpecError(diagnostics + rest)
         }
+        if flags["steps"] == true && flags["animate"] == true {
+            diagnostics.append(Diagnostic(file: file, message: "steps and animate cannot both be true: choose one image per step or one animation"))
+        }
         if !diagnostics.isEmpty { throw SpecError(diagnostics) }
-        return MarkdownBlockSpec(spec: spec, alt: text)
+        var result = spec
+        result.steps = flags["steps"]
+        result.animate = flags["animate"]
+        return MarkdownBlockSpec(spec: result, alt: text)
     }
 
     /// `nodes:`, `expr:`, `"title":` — a YAML mapping's first key.

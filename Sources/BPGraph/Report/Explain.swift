@@ -32,55 +32,67 @@ public struct Explanation: Sendable {
             let node = graph.nodes[index]
             return node.isAnonymous ? format.tensor(evaluated.values[index]) : node.id
         }
-        /// How a node is called inside a formula: its name, its id, or a constant's value.
-        func symbol(_ index: Int) -> String {
-            let node = graph.nodes[index]
-            if node.isAnonymous {
-                let text = format.tensor(evaluated.values[index])
-                return text.hasPrefix("−") ? "(\(text))" : text
-            }
-            return node.name ?? node.id
-        }
 
         var rows: [Row] = []
         for (e, edge) in graph.edges.enumerated() {
-            let consumer = graph.nodes[edge.to]
-            let op = consumer.op!
-            let noGradient = evaluated.edgeGradients[e] == nil
-            var local = "—"
-            if !noGradient {
-                let inputs = consumer.inputs.map { evaluated.values[$0] }
-                let rule = Self.rule(for: op, attributes: consumer.attributes,
-                                     inputs: consumer.inputs.map(symbol), output: consumer.name ?? consumer.id)
-                let formula = rule.formulas[min(edge.input, rule.formulas.count - 1)]
-                if let numeric = Self.numericLocalGradient(op, inputs: inputs, output: evaluated.values[edge.to],
-                                                           attributes: consumer.attributes, input: edge.input,
-                                                           elementwise: rule.isElementwise) {
-                    // A constant local gradient (1 for +, a constant factor for ×) is written once, not as a tensor of copies.
-                    let uniform = numeric.data.allSatisfy { $0 == numeric.data[0] } ? format.number(numeric.data[0]) : nil
-                    let number = format.tensor(numeric)
-                    // A rule written in terms of UG (matmul) says how DG is formed; here LG itself is the number.
-                    if formula.isEmpty || formula.contains("UG") || formula == number || formula == "(\(number))" {
-                        local = number
-                    } else if let uniform, formula == uniform || formula == "(\(uniform))" {
-                        local = uniform
-                    } else {
-                        local = "\(formula) = \(number)"
-                    }
-                } else {
-                    local = formula
-                }
-            }
             rows.append(Row(edge: "\(display(edge.from)) → \(display(edge.to))",
                             value: format.tensor(evaluated.values[edge.from]),
                             upstream: evaluated.gradients[edge.to].map(format.tensor) ?? "—",
-                            local: local,
+                            local: Self.localGradient(edge: e, in: evaluated, format: format) ?? "—",
                             downstream: evaluated.edgeGradients[e].map(format.tensor) ?? "—"))
         }
         // The output's trailing edge: its value, and the seed ∂L/∂output flowing back into it.
         rows.append(Row(edge: "\(display(graph.output)) (output)", value: format.tensor(evaluated.values[graph.output]),
                         upstream: "", local: "seed", downstream: format.tensor(graph.seed)))
         self.rows = rows
+    }
+
+    /// How a node is called inside a formula: its name, its id, or a constant's value.
+    static func symbol(_ index: Int, in evaluated: EvaluatedGraph, format: NumberText) -> String {
+        let node = evaluated.graph.nodes[index]
+        if node.isAnonymous {
+            let text = format.tensor(evaluated.values[index])
+            return text.hasPrefix("−") || text.hasPrefix("-") ? "(\(text))" : text
+        }
+        return node.name ?? node.id
+    }
+
+    /// The local gradient ∂v/∂u of edge `e` (u → v) as the notes write it: the formula and
+    /// its number (`exp(a) = 0.6065`), the number alone where the formula is one (`1`), or
+    /// for a Jacobian nobody writes out, how DG is formed from UG (`UG·Wᵀ`). Nil for an
+    /// edge that carries no gradient.
+    static func localGradient(edge e: Int, in evaluated: EvaluatedGraph, format: NumberText) -> String? {
+        let graph = evaluated.graph
+        let edge = graph.edges[e]
+        guard evaluated.edgeGradients[e] != nil else { return nil }
+        let consumer = graph.nodes[edge.to]
+        guard let op = consumer.op else { return nil }
+        let rule = Self.rule(for: op, attributes: consumer.attributes,
+                             inputs: consumer.inputs.map { symbol($0, in: evaluated, format: format) },
+                             output: consumer.name ?? consumer.id)
+        let formula = rule.formulas[min(edge.input, rule.formulas.count - 1)]
+        guard let numeric = numericLocalGradient(edge: e, in: evaluated) else { return formula }
+        // A constant local gradient (1 for +, a constant factor for ×) is written once, not as a tensor of copies.
+        let uniform = numeric.data.allSatisfy { $0 == numeric.data[0] } ? format.number(numeric.data[0]) : nil
+        let number = format.tensor(numeric)
+        // A rule written in terms of UG (matmul) says how DG is formed; here LG itself is the number.
+        if formula.isEmpty || formula.contains("UG") || formula == number || formula == "(\(number))" {
+            return number
+        } else if let uniform, formula == uniform || formula == "(\(uniform))" {
+            return uniform
+        }
+        return "\(formula) = \(number)"
+    }
+
+    /// The local gradient of edge `e` as numbers, where it is numbers (see below).
+    static func numericLocalGradient(edge e: Int, in evaluated: EvaluatedGraph) -> Tensor? {
+        let graph = evaluated.graph
+        let edge = graph.edges[e]
+        let consumer = graph.nodes[edge.to]
+        guard let op = consumer.op else { return nil }
+        let rule = Self.rule(for: op, attributes: consumer.attributes, inputs: consumer.inputs.map { _ in "" }, output: "")
+        return numericLocalGradient(op, inputs: consumer.inputs.map { evaluated.values[$0] }, output: evaluated.values[edge.to],
+                                    attributes: consumer.attributes, input: edge.input, elementwise: rule.isElementwise)
     }
 
     /// The table, columns aligned; gradients (UG, DG) in red when `color` is set.

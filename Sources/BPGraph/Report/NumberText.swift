@@ -9,7 +9,14 @@ public struct NumberText: Sendable, Equatable {
         case plain
         /// A true minus sign and a short exponent: `−0.5`, `1e−5` (`explain`).
         case typeset
+        /// Every digit of the Double (the shortest text that reads back as it, as `eval
+        /// --json` writes it, without a `.0`), and tensors of up to 64 elements written
+        /// out: tooltips.
+        case full
     }
+
+    /// Full precision (`Style.full`).
+    public static let full = NumberText(precision: 17, style: .full)
 
     /// Significant digits.
     public var precision: Int
@@ -22,6 +29,10 @@ public struct NumberText: Sendable, Equatable {
 
     /// A few significant digits, no trailing zeros; zero (and −0) is `0`.
     public func number(_ x: Double) -> String {
+        if style == .full {
+            let text = Self.json(x)
+            return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+        }
         if x == 0 { return "0" }
         var text = String(format: "%.\(max(1, precision))g", x)
         guard style == .typeset else { return text }
@@ -40,12 +51,13 @@ public struct NumberText: Sendable, Equatable {
         return text + String(repeating: " ", count: max(0, width - text.count))
     }
 
-    /// Small tensors written out, larger ones as their shape (`explain`).
+    /// Small tensors written out, larger ones as their shape (`explain`, tooltips).
     public func tensor(_ t: Tensor) -> String {
+        let limit = style == .full ? 64 : 8
         switch t.rank {
         case 0: return number(t.scalar)
-        case 1 where t.count <= 8: return "[" + t.data.map(number).joined(separator: ", ") + "]"
-        case 2 where t.count <= 8: return "[" + t.rows.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        case 1 where t.count <= limit: return "[" + t.data.map(number).joined(separator: ", ") + "]"
+        case 2 where t.count <= limit: return "[" + t.rows.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
         default: return "shape " + describeShape(t.shape)
         }
     }

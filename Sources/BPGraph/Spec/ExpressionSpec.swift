@@ -3,7 +3,7 @@ import Foundation
 /// The expression form of a spec: `{"expr": "y = 1 / (1 + exp(-x))", "values": {"x": 0.5}}`,
 /// lowered to the same nodes a person would list (see `ExpressionLowering`).
 public enum ExpressionSpec {
-    static let keys = ["expr", "values", "title", "seed", "labels"]
+    static let keys = ["expr", "values", "title", "seed", "labels", "steps", "animate"]
 
     /// Decodes the expression form of a parsed spec file.
     static func decode(_ tree: SpecValue, file: String) throws -> GraphSpec {
@@ -31,9 +31,13 @@ public enum ExpressionSpec {
         let title = problems.string(tree["title"], "title")
         let seed = tree["seed"].flatMap { problems.tensor($0, "seed") }
         let labels = problems.labels(tree["labels"])
+        let steps = problems.bool(tree["steps"], "steps"), animate = problems.bool(tree["animate"], "animate")
+        if steps == true && animate == true { problems.add(nil, "\"steps\" and \"animate\" cannot both be true: choose one image per step or one animation") }
         guard let expression, problems.diagnostics.isEmpty else { throw SpecError(problems.diagnostics) }
         var result = try spec(expression: expression, values: values, title: title, seed: seed, file: file)
         result.labels = labels
+        result.steps = steps
+        result.animate = animate
         return result
     }
 

@@ -8,6 +8,11 @@ public struct GraphSpec: Sendable {
     /// The figure's default edge labels (`values`, `symbols`, `both`, `chain`); the
     /// command line's `--labels` overrides it.
     public var labels: String?
+    /// A Markdown post's block asks for its figure step by step (`steps: true`: one image
+    /// per step) or animated (`animate: true`); the command line asks with `--steps` and
+    /// `--animate` instead.
+    public var steps: Bool?
+    public var animate: Bool?
 
     /// The values `labels` may take.
     public static let labelModes = ["values", "symbols", "both", "chain"]

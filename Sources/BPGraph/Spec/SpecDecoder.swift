@@ -3,7 +3,7 @@ import Foundation
 /// Spec text → `GraphSpec`. Rejects what cannot be read (syntax, types, malformed
 /// tensors); what the nodes mean is checked when the `Graph` is built.
 public enum SpecDecoder {
-    static let topLevelKeys = ["title", "nodes", "output", "seed", "expr", "values", "name", "labels"]
+    static let topLevelKeys = ["title", "nodes", "output", "seed", "expr", "values", "name", "labels", "steps", "animate"]
     static let nodeKeys = ["id", "op", "in", "value", "const", "label", "name", "group"]
 
     /// Decodes spec text. `file` names the spec in messages; `format` defaults to the
@@ -64,9 +64,14 @@ public enum SpecDecoder {
         }
 
         let labels = problems.labels(tree["labels"])
+        let steps = problems.bool(tree["steps"], "steps"), animate = problems.bool(tree["animate"], "animate")
+        if steps == true && animate == true { problems.add(nil, "\"steps\" and \"animate\" cannot both be true: choose one image per step or one animation") }
 
         if !problems.diagnostics.isEmpty { throw SpecError(problems.diagnostics) }
-        return GraphSpec(file: file, title: title, nodes: nodes, output: output, seed: seed, labels: labels)
+        var spec = GraphSpec(file: file, title: title, nodes: nodes, output: output, seed: seed, labels: labels)
+        spec.steps = steps
+        spec.animate = animate
+        return spec
     }
 
     private static func decodeNode(_ value: SpecValue, index: Int, problems: inout Problems) -> NodeSpec? {
@@ -255,6 +260,15 @@ struct Problems {
         }
         if case .null = value.kind { return nil }
         add(place, "must be a string, found \(value.typeDescription)")
+        return nil
+    }
+
+    /// `true` or `false` (or null: not given).
+    mutating func bool(_ value: SpecValue?, _ place: String) -> Bool? {
+        guard let value else { return nil }
+        if case .bool(let b) = value.kind { return b }
+        if case .null = value.kind { return nil }
+        add(place, "must be true or false, found \(value.typeDescription)")
         return nil
     }
 

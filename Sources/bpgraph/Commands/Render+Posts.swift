@@ -134,7 +134,16 @@ extension RenderCommand {
                 let decoded = try block.spec(in: path)
                 let figure = try Figure(spec: decoded.spec, name: name,
                                         settings: FigureSettings(options: options, format: format, dpi: dpi, maxNodes: maxNodes))
-                let files = figureFiles(figure)
+                let files: [FigureFile]
+                if decoded.spec.animate == true {
+                    files = try animationFiles(figure)
+                } else if decoded.spec.steps == true {
+                    files = try stepFiles(figure)
+                } else {
+                    files = figureFiles(figure)
+                }
+                // A light and a dark PNG of one figure (not the frames of its steps).
+                let pair = figure.darkPlan != nil && format == .png && decoded.spec.steps != true
                 var wrote = false
                 var images: [(file: String, size: FigureSize?)] = []
                 for file in files {
@@ -150,7 +159,7 @@ extension RenderCommand {
                     images.append((file.name, FigureSize(bytes!, format: format, dpi: dpi)))
                 }
                 if wrote { rendered += 1 } else { unchanged += 1 }
-                figures[index] = Self.figure(alt: decoded.alt, images: images, site: site.kind, link: placement.link, auto: files.count > 1)
+                figures[index] = Self.figure(alt: decoded.alt, images: images, site: site.kind, link: placement.link, auto: pair)
             } catch {
                 failed += 1
                 problems += Failure(error).lines
@@ -203,6 +212,42 @@ extension RenderCommand {
         }
     }
 
+    /// `animate: true`: the block's figure as one animated SVG or APNG (a light and a dark
+    /// APNG with --theme auto and PNG), the steps 900 ms each.
+    private func animationFiles(_ figure: Figure) throws -> [FigureFile] {
+        let format = figure.settings.format, dpi = figure.settings.dpi
+        guard format == .svg || format == .png else {
+            throw Failure(file: figure.name, "animate: true makes an animated SVG or PNG, not \(format.rawValue); use --format svg or png")
+        }
+        let ms = Figure.defaultFrameMs
+        let themes: [(figure: Figure, key: String)] = format == .png
+            ? figure.themes.map { ($0, $0.dot) }
+            : [(figure, figure.darkPlan == nil ? figure.dot : "theme auto\n" + figure.dot)]
+        return themes.map { theme in
+            FigureFile(name: Self.assetName(dot: "animate \(ms)\n" + theme.key, format: format, dpi: dpi)) {
+                try theme.figure.animation(frameMs: ms)
+            }
+        }
+    }
+
+    /// `steps: true`: one image per step, in order (each SVG for light and dark pages with
+    /// --theme auto). The frames are drawn together, once, when the first is needed.
+    private func stepFiles(_ figure: Figure) throws -> [FigureFile] {
+        let format = figure.settings.format, dpi = figure.settings.dpi
+        guard format == .svg || format == .png else {
+            throw Failure(file: figure.name, "steps: true makes SVG or PNG frames, not \(format.rawValue); use --format svg or png")
+        }
+        if figure.darkPlan != nil && format != .svg {
+            throw Failure(file: figure.name, "steps: true with --theme auto makes SVG frames (one for light and dark pages); use --format svg")
+        }
+        let count = try figure.steps().count
+        let key = "steps\n" + (figure.darkDOT.map { "theme auto\n" + $0 + "\n" } ?? "") + figure.dot
+        let frames = LazyFrames { try figure.frames() }
+        return (0..<count).map { k in
+            FigureFile(name: Self.assetName(dot: "frame \(k)\n" + key, format: format, dpi: dpi)) { try frames.get()[k] }
+        }
+    }
+
     /// The image lines of a block, the way the site shows them. Jekyll (kramdown) gets each
     /// image's size as attributes, so that themes like Chirpy lay it out before it loads, and
     /// a light and dark pair as Chirpy's `.light` and `.dark` images; MkDocs gets Material's
@@ -241,6 +286,21 @@ extension RenderCommand {
     static func assetName(dot: String, format: OutputFormat, dpi: Double) -> String {
         let key = "bpgraph \(BPGraphVersion.string)\nformat \(format.rawValue)\n" + (format == .png ? "dpi \(Renderer.format(dpi))\n" : "") + dot
         return "bpgraph-" + SHA256.hex(Array(key.utf8)).prefix(12) + "." + format.rawValue
+    }
+}
+
+/// Frames made once, by whichever file asks first.
+final class LazyFrames {
+    private let make: () throws -> [[UInt8]]
+    private var made: [[UInt8]]?
+
+    init(_ make: @escaping () throws -> [[UInt8]]) { self.make = make }
+
+    func get() throws -> [[UInt8]] {
+        if let made { return made }
+        let frames = try make()
+        made = frames
+        return frames
     }
 }
 

@@ -52,6 +52,15 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads for a batch (default: the number of cores). Graphviz itself draws one figure at a time.", valueName: "n"))
     var jobs: Int?
 
+    @Flag(help: "Step by step: one frame per step into the directory -o names (NAME-000.png …): the forward pass a node at a time, then the backward pass an edge at a time, each with a caption of its arithmetic.")
+    var steps = false
+
+    @Flag(help: "The steps as one animation: -o NAME.svg (CSS keyframes, no script) or -o NAME.png (APNG).")
+    var animate = false
+
+    @Option(help: ArgumentHelp("Time per step of --animate, in milliseconds (the last frame holds three times as long).", valueName: "ms"))
+    var frameMs: Int?
+
     @OptionGroup var figure: FigureArguments
     @OptionGroup var input: SpecInputOptions
     @OptionGroup var expression: ExpressionOptions
@@ -63,20 +72,36 @@ struct RenderCommand: ParsableCommand {
         guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be from 10 to 1200, got \(Renderer.format(dpi))") }
         guard maxNodes >= 1 else { throw ValidationError("--max-nodes must be at least 1") }
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be from 1 to 64, got \(jobs)") }
+        if steps && animate { throw ValidationError("--steps writes one file per step and --animate one animated file: choose one") }
+        if let frameMs {
+            guard animate else { throw ValidationError("--frame-ms is for --animate") }
+            guard (20...60_000).contains(frameMs) else { throw ValidationError("--frame-ms must be from 20 to 60000, got \(frameMs)") }
+        }
+        if (steps || animate) && specs.contains(where: PostOptions.isPost) {
+            throw ValidationError("in a Markdown post, ask for steps or an animation in the block (steps: true, animate: true)")
+        }
+        if let format, (steps || animate) && format != .png && format != .svg {
+            throw ValidationError("--\(steps ? "steps" : "animate") makes png or svg, not \(format.rawValue)")
+        }
     }
 
     func run() throws {
         if specs.contains(where: PostOptions.isPost) { return try renderPosts() }  // Markdown posts: Render+Posts.swift
+        if steps { return try renderSteps() }
         var (jobs, toDirectory) = try plan()
         let runner: BatchRunner
         do {
             let options = try figure.options()
+            if animate, let other = jobs.first(where: { $0.format != .svg && $0.format != .png }) {
+                throw Failure(file: other.output, "--animate makes an animated .svg or .png (APNG), not \(other.format.rawValue)")
+            }
             if options.darkTheme != nil, let other = jobs.first(where: { $0.format != .svg }) {
                 throw Failure("--theme auto makes one SVG for light and dark pages, not \(other.format.rawValue); use an .svg output or --format svg (Markdown posts also get light and dark PNGs)")
             }
             if expression.isGiven { jobs[0].given = try expression.graphSpec() }
             runner = BatchRunner(settings: BatchSettings(
                 options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
+                animationFrameMs: animate ? frameMs ?? Figure.defaultFrameMs : nil,
                 workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                 fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
         } catch {
@@ -106,6 +131,7 @@ struct RenderCommand: ParsableCommand {
             "dpi \(Renderer.format(dpi))", "max-nodes \(maxNodes)", "input-format \(input.inputFormat?.rawValue ?? "-")",
             "theme \(figure.theme)", "options \(String(reflecting: options))",
         ]
+        if animate { lines.append("animate \(frameMs ?? Figure.defaultFrameMs)") }
         if let file = figure.themeFile {
             lines.append("theme-file \(XXH64.hex(XXH64.hash(try SpecInput.read(file))))")
         }
@@ -113,6 +139,38 @@ struct RenderCommand: ParsableCommand {
     }
 
     typealias Job = BatchJob
+
+    /// `--steps -o DIR`: one spec's frames into DIR (`StepFrames`).
+    func renderSteps() throws {
+        guard let folder = output, folder != "-" else { throw Failure("--steps writes one file per step: name their directory with -o DIR") }
+        if let format = OutputFormat.from(path: folder), !FileManager.default.fileExists(atPath: folder) {
+            throw Failure(file: folder, "--steps writes one file per step into a directory, not into one .\(format.rawValue) file")
+        }
+        let spec: String
+        if expression.isGiven {
+            spec = ExpressionOptions.displayName
+        } else {
+            let (inputs, sawDirectory) = try BatchPlan.expand(specs)
+            guard inputs.count == 1, !sawDirectory else { throw Failure("--steps renders one spec at a time") }
+            spec = inputs[0].path
+        }
+        let base = spec == "-" || expression.isGiven ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+        do {
+            let settings = FigureSettings(options: try figure.options(), format: format ?? .png, dpi: dpi, maxNodes: maxNodes)
+            let name = SpecInput.displayName(spec)
+            let made = expression.isGiven
+                ? try Figure(spec: try expression.graphSpec(), name: name, settings: settings)
+                : try Figure(text: try SpecInput.read(spec), file: name, format: input.inputFormat, settings: settings)
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            catch { throw Failure(file: folder, "cannot create the directory") }
+            AtomicFile.removeDeadTemporaries(in: folder)
+            try StepFrames.write(made, directory: folder, base: base)
+        } catch {
+            // Frames of an earlier run must not stay behind looking like this spec's.
+            StepFrames.removeAll(in: folder, base: base)
+            throw error
+        }
+    }
 
     /// Which spec goes to which output file, in which format.
     func plan() throws -> ([Job], toDirectory: Bool) {

@@ -121,6 +121,8 @@ struct BatchSettings {
     var force: Bool
     /// No progress bar and no summary; errors only.
     var quiet: Bool
+    /// Still figures, or animations (`--animate`) with this time per step.
+    var animationFrameMs: Int?
     /// Worker threads (Graphviz itself runs on one at a time).
     var workers: Int
     /// The fingerprint's context lines: options, theme, versions (`Fingerprint`).
@@ -226,7 +228,7 @@ final class BatchRunner: @unchecked Sendable {
                 }
                 figure = try Figure(text: text, file: SpecInput.displayName(job.spec), format: self.settings.inputFormat, settings: settings)
             }
-            let bytes = try figure.bytes()
+            let bytes = try self.settings.animationFrameMs.map { try figure.animation(frameMs: $0) } ?? figure.bytes()
             if job.output == "-" {
                 try Terminal.write(bytes)
             } else {
