@@ -43,7 +43,7 @@ final class LabelPlan {
 
     /// The plan for `table`: the DOT writer's typed labels, per edge id (edges are taken
     /// in cgraph's order, whatever the table's). Without a table — DOT text that did not
-    /// come from `DOTWriter.figure` — the labels are read back from the attributes the
+    /// come from `DOTWriter.plan` — the labels are read back from the attributes the
     /// writer writes: `label` the value, `headlabel` the gradient, or the label of the
     /// backward arrow whose id is the edge's plus `-grad`.
     init(graph: GraphPointer, table: LabelTable?, excluding: Set<NodePointer> = []) {
