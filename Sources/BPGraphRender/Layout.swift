@@ -11,17 +11,22 @@ import Foundation
 ///
 /// The steps, in a frame where ranks run along u and the order within a rank along
 /// v (left to right: u = x, v = −y; top to bottom: u = −y, v = x):
-/// 1. ranks: longest path from the inputs; an input sits just before its first consumer;
-/// 2. long edges get one virtual item per rank they cross;
-/// 3. order: a depth-first walk back from the output, inputs in argument order (a tree
+/// 1. ranks (`assignRanks`): longest path from the inputs; an input sits just before its first consumer;
+/// 2. items (`makeItems`): long edges get one virtual item per rank they cross;
+/// 3. order (`orderItems`): a depth-first walk back from the output, inputs in argument order (a tree
 ///    comes out crossing-free and in order), then barycentre sweeps kept only when
 ///    they lower crossings and argument-order inversions; a group's items stay together;
-/// 4. v: each item pulled towards its neighbours, rank by rank, and projected onto the
+/// 4. v (`assignV`): each item pulled towards its neighbours, rank by rank, and projected onto the
 ///    rank's order with the separations its labels need (isotonic regression); then
 ///    items that are not a group's are pushed out of its box;
-/// 5. u: each gap between ranks as wide as the labels that sit in it;
-/// 6. routes: a straight line between centres, else the gentlest single arc that
-///    clears every node, else a smooth curve through the virtual items.
+/// 5. u (`assignU`): each gap between ranks as wide as the labels that sit in it;
+///    then the groups' boxes (`boxGroups`);
+/// 6. routes (`route`): a straight line between centres, else the gentlest single arc that
+///    clears every node, else a smooth curve through the virtual items; then ports
+///    for inputs that would arrive out of argument order, and the labels' anchors.
+///
+/// Each step is a method of `Skeleton`, the working state of one run (`run()` calls them
+/// in turn), so that each can be tested on its own.
 struct LayeredLayout {
     typealias Frame = LabelPlacer.Frame
 
@@ -81,7 +86,7 @@ struct LayeredLayout {
 
     // MARK: Items
 
-    private struct Item {
+    struct Item {
         var node: Int?        // a real node
         var edge: Int?        // or a virtual item of this edge
         var rank: Int
@@ -120,141 +125,285 @@ struct LayeredLayout {
         return sharp <= 16 && min(left, right) <= 12
     }
 
+    /// The layout, one step after another (each documented on `Skeleton`).
     func run() -> Result {
-        let n = nodes.count
-        var inEdges = [[Int]](repeating: [], count: n), outEdges = [[Int]](repeating: [], count: n)
-        for (k, e) in edges.enumerated() { outEdges[e.from].append(k); inEdges[e.to].append(k) }
-        for v in 0..<n { inEdges[v].sort { (edges[$0].argument, $0) < (edges[$1].argument, $1) } }
+        var s = Skeleton(self)
+        s.assignRanks()
+        s.makeItems()
+        s.orderItems()
+        s.assignV()
+        s.assignU()
+        s.boxGroups()
+        s.route()
+        return s.result()
+    }
+}
 
-        // 1. Ranks. Topological order, spec order among the ready.
-        var indegree = inEdges.map(\.count)
+// MARK: - The steps
+
+extension LayeredLayout {
+    /// Room between a group's border and what it holds.
+    static let margin = 10.0
+
+    /// One run of the layout: its working state, in the (u, v) frame, and its steps. The
+    /// steps run in order (`run()`), each filling in what the next ones read; a test can
+    /// stop after any of them and look at its part.
+    struct Skeleton {
+        let layout: LayeredLayout
+        let n: Int
+        /// Per node: its edges in and out (in: in argument order).
+        var inEdges: [[Int]]
+        var outEdges: [[Int]]
+
+        // 1. Ranks
+        /// The nodes in topological order, spec order among the ready.
         var topo: [Int] = []
-        topo.reserveCapacity(n)
-        var ready = (0..<n).filter { indegree[$0] == 0 }.reversed() as [Int]
-        while let v = ready.popLast() {
-            topo.append(v)
-            var next: [Int] = []
-            for k in outEdges[v] {
-                let w = edges[k].to
-                indegree[w] -= 1
-                if indegree[w] == 0 { next.append(w) }
-            }
-            ready.append(contentsOf: next.sorted().reversed())
-        }
-        if topo.count < n { for v in 0..<n where !topo.contains(v) { topo.append(v) } }
-        var rank = [Int](repeating: 0, count: n)
-        for v in topo where !inEdges[v].isEmpty {
-            rank[v] = inEdges[v].map { rank[edges[$0].from] + 1 }.max() ?? 0
-        }
-        for v in topo.reversed() where inEdges[v].isEmpty && !outEdges[v].isEmpty {
-            rank[v] = max(0, outEdges[v].map { rank[edges[$0].to] }.min()! - 1)
-        }
-        let maxRank = rank.max() ?? 0
+        /// Per node: its rank.
+        var rank: [Int] = []
+        var maxRank = 0
 
-        // 2. Items: nodes, and a virtual item per rank a long edge crosses.
+        // 2. Items
         var items: [Item] = []
-        var itemOfNode = [Int](repeating: 0, count: n)
-        let labelRoom: (Int) -> Double = { k in
+        var itemOfNode: [Int] = []
+        /// Per edge: its items, tail to head.
+        var chain: [[Int]] = []
+        /// Per group: the ranks it spans (lo > hi: none), and its items (spacers included).
+        var groupRanks: [(lo: Int, hi: Int)] = []
+        var groupItems: [[Int]] = []
+        /// Per item: its neighbours in the rank before and after, with the argument place
+        /// of the edge into the later one.
+        var before: [[(item: Int, argument: Int)]] = []
+        var after: [[(item: Int, argument: Int)]] = []
+
+        // 3. Order
+        /// Per rank: its items, in order along v.
+        var order: [[Int]] = []
+        /// Per item: its index in its rank (as a Double, for barycentres).
+        var position: [Double] = []
+        /// Per group: its place among the groups (their order, the same in every rank).
+        var groupRank: [Double] = []
+        /// Per rank: its nodes with more than one input.
+        var headsOfRank: [[Int]] = []
+
+        // 4. v
+        /// Per item: its place across.
+        var v: [Double] = []
+        /// Per item: whether a labelled edge runs through it.
+        var labelled: [Bool] = []
+        /// Per group: where its box starts and ends across (`measureGroups()`).
+        var groupTop: [Double] = []
+        var groupBottom: [Double] = []
+
+        // 5. u and group boxes
+        /// Per rank: the longest node along, and the rank's place along u.
+        var rankAlong: [Double] = []
+        var u: [Double] = []
+        /// Per group: its box (x is u, y is v).
+        var boxes: [Box] = []
+
+        // 6. Routes
+        var centers: [Point] = []
+        var obstacles: [(Int, Box)] = []
+        var indexInRank: [Int] = []
+        /// Per (tail · n + head): the edges between those two nodes.
+        var siblings: [Int: [Int]] = [:]
+        /// Per edge: its cubic Bézier route and where its labels best sit.
+        var routes: [[Point]] = []
+        var anchors: [Point] = []
+
+        init(_ layout: LayeredLayout) {
+            self.layout = layout
+            let edges = layout.edges
+            n = layout.nodes.count
+            inEdges = [[Int]](repeating: [], count: n)
+            outEdges = [[Int]](repeating: [], count: n)
+            for (k, e) in edges.enumerated() { outEdges[e.from].append(k); inEdges[e.to].append(k) }
+            for v in 0..<n { inEdges[v].sort { (edges[$0].argument, $0) < (edges[$1].argument, $1) } }
+        }
+
+        private var nodes: [Node] { layout.nodes }
+        private var edges: [Edge] { layout.edges }
+        private var groups: [Group] { layout.groups }
+        private var frame: Frame { layout.frame }
+        private var spread: Double { layout.spread }
+        private var margin: Double { LayeredLayout.margin }
+        /// The least room between two neighbours, besides their extents.
+        private var gap: Double { 10.0 * spread }
+        /// How far apart twins (x · x) are at their middle.
+        private var twinGap: Double { 40.0 * spread }
+        private func along(_ n: Node) -> Double { layout.along(n) }
+        private func across(_ n: Node) -> Double { layout.across(n) }
+        private func labelAlong(_ e: Edge) -> Double { layout.labelAlong(e) }
+        private func labelAcross(_ e: Edge) -> Double { layout.labelAcross(e) }
+
+        // MARK: 1. Ranks
+
+        /// Step 1: each node's rank, the longest path from the inputs; an input (a node
+        /// with no inputs) then moves up to just before its first consumer, so that a
+        /// constant sits beside the node it feeds rather than far back at rank 0.
+        mutating func assignRanks() {
+            var indegree = inEdges.map(\.count)
+            topo.reserveCapacity(n)
+            var ready = (0..<n).filter { indegree[$0] == 0 }.reversed() as [Int]
+            while let v = ready.popLast() {
+                topo.append(v)
+                var next: [Int] = []
+                for k in outEdges[v] {
+                    let w = edges[k].to
+                    indegree[w] -= 1
+                    if indegree[w] == 0 { next.append(w) }
+                }
+                ready.append(contentsOf: next.sorted().reversed())
+            }
+            if topo.count < n { for v in 0..<n where !topo.contains(v) { topo.append(v) } }
+            rank = [Int](repeating: 0, count: n)
+            for v in topo where !inEdges[v].isEmpty {
+                rank[v] = inEdges[v].map { rank[edges[$0].from] + 1 }.max() ?? 0
+            }
+            for v in topo.reversed() where inEdges[v].isEmpty && !outEdges[v].isEmpty {
+                rank[v] = max(0, outEdges[v].map { rank[edges[$0].to] }.min()! - 1)
+            }
+            maxRank = rank.max() ?? 0
+        }
+
+        // MARK: 2. Items
+
+        /// The room an edge's labels need across (or a thin line's, unlabelled).
+        private func labelRoom(_ k: Int) -> Double {
             let e = edges[k]
             return e.labelWidth > 0 ? labelAcross(e) + 6 : 4
         }
-        // A node's own extent, or the room its edges' labels need beside it.
-        for v in 0..<n {
-            var extent = across(nodes[v])
-            for k in inEdges[v] + outEdges[v] where edges[k].labelWidth > 0 { extent = max(extent, labelRoom(k)) }
-            itemOfNode[v] = items.count
-            items.append(Item(node: v, edge: nil, rank: rank[v], extent: extent, group: nodes[v].group))
-        }
-        // chain[k]: the items of edge k, tail to head.
-        var chain = [[Int]](repeating: [], count: edges.count)
-        for (k, e) in edges.enumerated() {
-            var c = [itemOfNode[e.from]]
-            let g = nodes[e.from].group != nil && nodes[e.from].group == nodes[e.to].group ? nodes[e.from].group : nil
-            if rank[e.to] - rank[e.from] > 1 {
-                for r in (rank[e.from] + 1)..<rank[e.to] {
-                    c.append(items.count)
-                    items.append(Item(node: nil, edge: k, rank: r, extent: labelRoom(k), group: g))
+
+        /// Step 2: what is ordered and placed in each rank. Every node is an item, as wide
+        /// across as itself or its edges' labels; a long edge gets a virtual item per rank
+        /// it crosses (a lane for it and its labels); a group gets a spacer in a rank it
+        /// spans without an item, so its box is kept clear there too. Then each item's
+        /// neighbours in the ranks before and after (a spacer's: its group's items there).
+        mutating func makeItems() {
+            itemOfNode = [Int](repeating: 0, count: n)
+            // A node's own extent, or the room its edges' labels need beside it.
+            for v in 0..<n {
+                var extent = across(nodes[v])
+                for k in inEdges[v] + outEdges[v] where edges[k].labelWidth > 0 { extent = max(extent, labelRoom(k)) }
+                itemOfNode[v] = items.count
+                items.append(Item(node: v, edge: nil, rank: rank[v], extent: extent, group: nodes[v].group))
+            }
+            chain = [[Int]](repeating: [], count: edges.count)
+            for (k, e) in edges.enumerated() {
+                var c = [itemOfNode[e.from]]
+                let g = nodes[e.from].group != nil && nodes[e.from].group == nodes[e.to].group ? nodes[e.from].group : nil
+                if rank[e.to] - rank[e.from] > 1 {
+                    for r in (rank[e.from] + 1)..<rank[e.to] {
+                        c.append(items.count)
+                        items.append(Item(node: nil, edge: k, rank: r, extent: labelRoom(k), group: g))
+                    }
+                }
+                c.append(itemOfNode[e.to])
+                chain[k] = c
+            }
+            // A group's box spans its ranks: a rank it crosses without an item of its own
+            // gets a spacer.
+            groupRanks = [(lo: Int, hi: Int)](repeating: (Int.max, Int.min), count: groups.count)
+            for item in items.indices { if let g = items[item].group { groupRanks[g] = (min(groupRanks[g].lo, items[item].rank), max(groupRanks[g].hi, items[item].rank)) } }
+            groupItems = [[Int]](repeating: [], count: groups.count)   // per group, per rank: its items
+            var byRank = [[Int: [Int]]](repeating: [:], count: groups.count)
+            for item in items.indices { if let g = items[item].group { byRank[g][items[item].rank, default: []].append(item) } }
+            for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
+                for r in span.lo...span.hi where byRank[g][r] == nil {
+                    byRank[g][r] = [items.count]
+                    items.append(Item(node: nil, edge: nil, rank: r, extent: 0, group: g))
+                }
+                groupItems[g] = byRank[g].values.flatMap { $0 }
+            }
+            before = [[(item: Int, argument: Int)]](repeating: [], count: items.count)
+            after = [[(item: Int, argument: Int)]](repeating: [], count: items.count)
+            for (k, c) in chain.enumerated() {
+                let place = inEdges[edges[k].to].firstIndex(of: k) ?? 0
+                for i in 1..<c.count {
+                    before[c[i]].append((c[i - 1], place))
+                    after[c[i - 1]].append((c[i], place))
                 }
             }
-            c.append(itemOfNode[e.to])
-            chain[k] = c
-        }
-        // A group's box spans its ranks: a rank it crosses without an item of its own
-        // gets a spacer, so the box is kept clear there too.
-        var groupRanks = [(lo: Int, hi: Int)](repeating: (Int.max, Int.min), count: groups.count)
-        for item in items.indices { if let g = items[item].group { groupRanks[g] = (min(groupRanks[g].lo, items[item].rank), max(groupRanks[g].hi, items[item].rank)) } }
-        var groupItems = [[Int]](repeating: [], count: groups.count)   // per group, per rank: its items
-        var byRank = [[Int: [Int]]](repeating: [:], count: groups.count)
-        for item in items.indices { if let g = items[item].group { byRank[g][items[item].rank, default: []].append(item) } }
-        for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
-            for r in span.lo...span.hi where byRank[g][r] == nil {
-                byRank[g][r] = [items.count]
-                items.append(Item(node: nil, edge: nil, rank: r, extent: 0, group: g))
-            }
-            groupItems[g] = byRank[g].values.flatMap { $0 }
-        }
-        // Neighbours of each item in the rank before and after, with the argument
-        // place of the edge into the later one.
-        var before = [[(item: Int, argument: Int)]](repeating: [], count: items.count)
-        var after = [[(item: Int, argument: Int)]](repeating: [], count: items.count)
-        for (k, c) in chain.enumerated() {
-            let place = inEdges[edges[k].to].firstIndex(of: k) ?? 0
-            for i in 1..<c.count {
-                before[c[i]].append((c[i - 1], place))
-                after[c[i - 1]].append((c[i], place))
-            }
-        }
-        // Spacers follow their group's items in the neighbouring ranks.
-        for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
-            for r in span.lo...span.hi {
-                for item in byRank[g][r]! where items[item].node == nil && items[item].edge == nil {
-                    if r > span.lo { for o in byRank[g][r - 1]! { before[item].append((o, 0)); after[o].append((item, 0)) } }
-                    if r < span.hi { for o in byRank[g][r + 1]! { after[item].append((o, 0)); before[o].append((item, 0)) } }
+            // Spacers follow their group's items in the neighbouring ranks.
+            for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
+                for r in span.lo...span.hi {
+                    for item in byRank[g][r]! where items[item].node == nil && items[item].edge == nil {
+                        if r > span.lo { for o in byRank[g][r - 1]! { before[item].append((o, 0)); after[o].append((item, 0)) } }
+                        if r < span.hi { for o in byRank[g][r + 1]! { after[item].append((o, 0)); before[o].append((item, 0)) } }
+                    }
                 }
             }
         }
 
-        // 3. Order: a walk back from the sinks, inputs in argument order.
-        var order = [[Int]](repeating: [], count: maxRank + 1)
-        var placed = [Bool](repeating: false, count: items.count)
-        func put(_ item: Int) {
-            if !placed[item] { placed[item] = true; order[items[item].rank].append(item) }
-        }
-        // (Depth first by hand: a node, then for each input in argument order the edge's
-        // virtual items, nearest first, and the input's own inputs, before the next one.)
-        var stack: [(node: Int, next: Int)] = []
-        let sinks = (0..<n).filter { outEdges[$0].isEmpty }
-        for s in sinks.reversed() + topo.reversed() {
-            guard !placed[itemOfNode[s]] else { continue }
-            put(itemOfNode[s])
-            stack.append((s, 0))
-            while let top = stack.last {
-                guard top.next < inEdges[top.node].count else { stack.removeLast(); continue }
-                stack[stack.count - 1].next += 1
-                let k = inEdges[top.node][top.next]
-                for item in chain[k].dropFirst().dropLast().reversed() { put(item) }
-                let tail = edges[k].from
-                if !placed[itemOfNode[tail]] {
-                    put(itemOfNode[tail])
-                    stack.append((tail, 0))
-                }
+        // MARK: 3. Order
+
+        /// Step 3: the order of the items in each rank. A depth-first walk back from the
+        /// sinks seeds it (inputs in argument order: a tree comes out crossing-free and in
+        /// order); barycentre sweeps are kept only when they lower `cost()`, then
+        /// neighbours are transposed while that lowers it. A group's items stay together,
+        /// and the groups keep one order among themselves in every rank.
+        mutating func orderItems() {
+            seedOrder()
+            headsOfRank = [[Int]](repeating: [], count: maxRank + 1)
+            for v in 0..<n where inEdges[v].count > 1 { headsOfRank[rank[v]].append(v) }
+            if items.count <= 3000 {
+                sweepBarycentres()
+                if items.count <= 400 { transpose() }
             }
         }
-        for i in items.indices { put(i) }
-        var position = [Double](repeating: 0, count: items.count)
-        func number() { for r in order.indices { for (i, item) in order[r].enumerated() { position[item] = Double(i) } } }
-        // Groups keep one order among themselves in every rank (else their boxes could
-        // not all be kept apart): the order they have on average after the walk.
-        var groupRank = [Double](repeating: 0, count: groups.count)
-        func rankGroups() {
+
+        /// Sets `position` from `order`.
+        private mutating func number() { for r in order.indices { for (i, item) in order[r].enumerated() { position[item] = Double(i) } } }
+
+        /// The walk back from the sinks: a node, then for each input in argument order the
+        /// edge's virtual items, nearest first, and the input's own inputs, before the next
+        /// one (depth first by hand). Then the groups are ranked and made contiguous.
+        private mutating func seedOrder() {
+            order = [[Int]](repeating: [], count: maxRank + 1)
+            var placed = [Bool](repeating: false, count: items.count)
+            func put(_ item: Int) {
+                if !placed[item] { placed[item] = true; order[items[item].rank].append(item) }
+            }
+            var stack: [(node: Int, next: Int)] = []
+            let sinks = (0..<n).filter { outEdges[$0].isEmpty }
+            for s in sinks.reversed() + topo.reversed() {
+                guard !placed[itemOfNode[s]] else { continue }
+                put(itemOfNode[s])
+                stack.append((s, 0))
+                while let top = stack.last {
+                    guard top.next < inEdges[top.node].count else { stack.removeLast(); continue }
+                    stack[stack.count - 1].next += 1
+                    let k = inEdges[top.node][top.next]
+                    for item in chain[k].dropFirst().dropLast().reversed() { put(item) }
+                    let tail = edges[k].from
+                    if !placed[itemOfNode[tail]] {
+                        put(itemOfNode[tail])
+                        stack.append((tail, 0))
+                    }
+                }
+            }
+            for i in items.indices { put(i) }
+            position = [Double](repeating: 0, count: items.count)
+            number()
+            rankGroups()
+            for r in order.indices { keepGroupsTogether(r) }
+            number()
+        }
+
+        /// Groups keep one order among themselves in every rank (else their boxes could
+        /// not all be kept apart): the order they have on average after the walk.
+        private mutating func rankGroups() {
             var sum = [Double](repeating: 0, count: groups.count), count = sum
             for row in order where !row.isEmpty {
                 for (i, item) in row.enumerated() { if let g = items[item].group { sum[g] += Double(i) / Double(row.count); count[g] += 1 } }
             }
             groupRank = groups.indices.map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
         }
-        func keepGroupsTogether(_ r: Int) {
-            // A group's items move to where its first one is, keeping their order…
+
+        /// Rank r with each group's items together, where its first one is (keeping their
+        /// order), and the groups' blocks in the groups' own order.
+        private mutating func keepGroupsTogether(_ r: Int) {
+            let items = self.items, position = self.position, groupRank = self.groupRank
             var firstOfGroup: [Int: Double] = [:]
             for item in order[r] { if let g = items[item].group, firstOfGroup[g] == nil { firstOfGroup[g] = position[item] } }
             guard !firstOfGroup.isEmpty else { return }
@@ -264,7 +413,6 @@ struct LayeredLayout {
                 return (ka, position[a]) < (kb, position[b])
             }
             guard firstOfGroup.count > 1 else { return }
-            // …and the groups' blocks take their slots in the groups' own order.
             var units: [[Int]] = []
             for item in order[r] {
                 if let g = items[item].group, let last = units.last?.last, items[last].group == g { units[units.count - 1].append(item) }
@@ -275,13 +423,9 @@ struct LayeredLayout {
             for (slot, block) in zip(slots, blocks) { units[slot] = block }
             order[r] = units.flatMap { $0 }
         }
-        number()
-        rankGroups()
-        for r in order.indices { keepGroupsTogether(r) }
-        number()
 
-        // Crossings between ranks r and r + 1: segments sorted by their upper end, then
-        // the inversions among their lower ends (a merge count, O(m log m)).
+        /// Crossings between ranks r and r + 1: segments sorted by their upper end, then
+        /// the inversions among their lower ends (a merge count, O(m log m)).
         func crossings(_ r: Int) -> Int {
             guard r >= 0, r < maxRank else { return 0 }
             var segments: [(Double, Double)] = []
@@ -304,9 +448,8 @@ struct LayeredLayout {
             }
             return count(0, ends.count)
         }
-        // Pairs of a node's inputs that reach it out of argument order.
-        var headsOfRank = [[Int]](repeating: [], count: maxRank + 1)
-        for v in 0..<n where inEdges[v].count > 1 { headsOfRank[rank[v]].append(v) }
+
+        /// Pairs of inputs of a node in rank r that reach it out of argument order.
         func inversions(_ r: Int) -> Int {
             guard r >= 0, r <= maxRank else { return 0 }
             var count = 0
@@ -316,14 +459,21 @@ struct LayeredLayout {
             }
             return count
         }
+
+        /// What the order step lowers: crossings, and ten per input out of order.
         func cost() -> Int {
             var total = 0
             for r in 0...maxRank { total += crossings(r) + 10 * inversions(r) }
             return total
         }
+
         /// The part of `cost()` that an order change within rank r can move.
-        func localCost(_ r: Int) -> Int { crossings(r - 1) + crossings(r) + 10 * inversions(r + 1) }
-        if items.count <= 3000 {
+        private func localCost(_ r: Int) -> Int { crossings(r - 1) + crossings(r) + 10 * inversions(r + 1) }
+
+        /// Eight sweeps, alternately forward (each item at the mean place of its
+        /// neighbours before) and backward (of those after, nudged by argument place);
+        /// the order of the sweep with the lowest cost is kept, the walk's unless lower.
+        private mutating func sweepBarycentres() {
             var best = (cost: cost(), order: order)
             for sweep in 0..<8 {
                 let forward = sweep % 2 == 0
@@ -343,7 +493,8 @@ struct LayeredLayout {
                         }
                         key[item] = sum / Double(neighbours.count)
                     }
-                    order[r].sort { (key[$0]!, position[$0]) < (key[$1]!, position[$1]) }
+                    let positions = position
+                    order[r].sort { (key[$0]!, positions[$0]) < (key[$1]!, positions[$1]) }
                     for (i, item) in order[r].enumerated() { position[item] = Double(i) }
                     keepGroupsTogether(r)
                     for (i, item) in order[r].enumerated() { position[item] = Double(i) }
@@ -353,40 +504,36 @@ struct LayeredLayout {
             }
             order = best.order
             number()
-            // Transpose: swap neighbours while that lowers crossings and inversions (a
-            // constant that is a node's first input moves above the other input when the
-            // walk put it below).
-            if items.count <= 400 {
-                var improved = true, rounds = 0
-                while improved && rounds < 6 {
-                    improved = false; rounds += 1
-                    for r in order.indices where order[r].count > 1 {
-                        var current = localCost(r)
-                        for i in 0..<(order[r].count - 1) {
-                            let a = order[r][i], b = order[r][i + 1]
-                            // Never split a group, nor move one group past another.
-                            if items[a].group != items[b].group, items[a].group != nil || items[b].group != nil { continue }
-                            order[r].swapAt(i, i + 1); position[a] = Double(i + 1); position[b] = Double(i)
-                            let c = localCost(r)
-                            if c < current { current = c; improved = true }
-                            else { order[r].swapAt(i, i + 1); position[a] = Double(i); position[b] = Double(i + 1) }
-                        }
+        }
+
+        /// Transpose: swap neighbours while that lowers crossings and inversions (a
+        /// constant that is a node's first input moves above the other input when the
+        /// walk put it below). Never splits a group, nor moves one group past another.
+        private mutating func transpose() {
+            var improved = true, rounds = 0
+            while improved && rounds < 6 {
+                improved = false; rounds += 1
+                for r in order.indices where order[r].count > 1 {
+                    var current = localCost(r)
+                    for i in 0..<(order[r].count - 1) {
+                        let a = order[r][i], b = order[r][i + 1]
+                        if items[a].group != items[b].group, items[a].group != nil || items[b].group != nil { continue }
+                        order[r].swapAt(i, i + 1); position[a] = Double(i + 1); position[b] = Double(i)
+                        let c = localCost(r)
+                        if c < current { current = c; improved = true }
+                        else { order[r].swapAt(i, i + 1); position[a] = Double(i); position[b] = Double(i + 1) }
                     }
                 }
             }
         }
 
-        // 4. v: pulled towards neighbours, projected onto the order.
-        let gap = 10.0 * spread
-        var v = [Double](repeating: 0, count: items.count)
-        // Items with a labelled edge on them.
-        var labelled = [Bool](repeating: false, count: items.count)
-        for (k, c) in chain.enumerated() where edges[k].labelWidth > 0 { for item in c { labelled[item] = true } }
+        // MARK: 4. v
+
+        /// Half an item's extent across, for boxes and obstacles (a virtual item: a line).
         func half(_ item: Int) -> Double { items[item].node.map { across(nodes[$0]) / 2 } ?? 2 }
-        let margin = 10.0
-        // Where each group's box starts and ends across, from the items' current places.
-        var groupTop = [Double](repeating: 0, count: groups.count), groupBottom = groupTop
-        func measureGroups() {
+
+        /// Where each group's box starts and ends across, from the items' current places.
+        mutating func measureGroups() {
             for g in groups.indices {
                 var lo = Double.infinity, hi = -Double.infinity
                 for item in groupItems[g] { lo = min(lo, v[item] - half(item)); hi = max(hi, v[item] + half(item)) }
@@ -394,6 +541,8 @@ struct LayeredLayout {
                 groupBottom[g] = hi + margin
             }
         }
+
+        /// The least distance across between the centres of two neighbours a, b (a first).
         func separation(_ a: Int, _ b: Int) -> Double {
             let pad = (items[a].node == nil && items[b].node == nil) ? 4 * spread : gap
             var s = (items[a].extent + items[b].extent) / 2 * spread + pad
@@ -411,18 +560,37 @@ struct LayeredLayout {
             }
             return s
         }
-        for r in order.indices {
-            var at = 0.0
-            for (i, item) in order[r].enumerated() {
-                if i > 0 { at += separation(order[r][i - 1], item) }
-                v[item] = at
+
+        /// Step 4: each item's place across. Items start packed at their separations; then
+        /// `relax` pulls each towards its neighbours under the order; groups that share
+        /// ranks are moved apart (`separateGroups`) and, with groups, a second round keeps
+        /// the groups' items where they are and pushes the rest out of the boxes.
+        mutating func assignV() {
+            v = [Double](repeating: 0, count: items.count)
+            labelled = [Bool](repeating: false, count: items.count)
+            for (k, c) in chain.enumerated() where edges[k].labelWidth > 0 { for item in c { labelled[item] = true } }
+            groupTop = [Double](repeating: 0, count: groups.count)
+            groupBottom = groupTop
+            for r in order.indices {
+                var at = 0.0
+                for (i, item) in order[r].enumerated() {
+                    if i > 0 { at += separation(order[r][i - 1], item) }
+                    v[item] = at
+                }
+            }
+            relax(groupsFixed: false)
+            if groups.count > 1 { separateGroups() }
+            if !groups.isEmpty {
+                measureGroups()
+                relax(groupsFixed: true)
             }
         }
-        // Least squares under the order: minimise Σ weight·(v − target)² with each item at
-        // least its separation after the one before (pool adjacent violators), then keep
-        // the row between `lower` and `upper` (clipping an isotonic solution to bounds
-        // keeps it optimal).
-        func project(_ row: [Int], targets: [Double], weights: [Double], lower: Double? = nil, upper: Double? = nil) {
+
+        /// Least squares under the order: minimise Σ weight·(v − target)² with each item at
+        /// least its separation after the one before (pool adjacent violators), then keep
+        /// the row between `lower` and `upper` (clipping an isotonic solution to bounds
+        /// keeps it optimal).
+        mutating func project(_ row: [Int], targets: [Double], weights: [Double], lower: Double? = nil, upper: Double? = nil) {
             guard !row.isEmpty else { return }
             var offset = [Double](repeating: 0, count: row.count)
             for i in 1..<max(row.count, 1) { offset[i] = offset[i - 1] + separation(row[i - 1], row[i]) }
@@ -450,29 +618,33 @@ struct LayeredLayout {
                 for i in stride(from: row.count - 2, through: 0, by: -1) { v[row[i]] = min(v[row[i]], v[row[i + 1]] - (offset[i + 1] - offset[i])) }
             }
         }
-        // A segment between two virtual items of one long edge pulls harder, so long
-        // edges run straight.
-        func segmentWeight(_ a: Int, _ b: Int) -> Double { items[a].node == nil && items[b].node == nil ? 4 : (items[a].node == nil || items[b].node == nil ? 2 : 1) }
-        func target(_ item: Int) -> (Double, Double) {
+
+        /// A segment between two virtual items of one long edge pulls harder, so long
+        /// edges run straight.
+        private func segmentWeight(_ a: Int, _ b: Int) -> Double { items[a].node == nil && items[b].node == nil ? 4 : (items[a].node == nil || items[b].node == nil ? 2 : 1) }
+
+        /// Where an item's neighbours pull it (their weighted mean), and how hard.
+        private func target(_ item: Int) -> (Double, Double) {
             var sum = 0.0, count = 0.0
             for (o, _) in before[item] { let w = segmentWeight(item, o); sum += w * v[o]; count += w }
             for (o, _) in after[item] { let w = segmentWeight(item, o); sum += w * v[o]; count += w }
             return (count > 0 ? sum / count : v[item], max(count, 0.01))
         }
-        // Block coordinate descent on Σ weight·(v(a) − v(b))² over the edges' segments,
-        // one rank at a time, each solved exactly under its order and separations: it
-        // converges to the straightest drawing the order allows. With groups, a second
-        // round keeps the groups' items where they are and solves for the rest, each run
-        // of it between two boxes kept outside both (`lower`, `upper`).
-        let passes = items.count <= 3000 ? 40 : 8
-        func relax(groupsFixed: Bool) {
+
+        /// Block coordinate descent on Σ weight·(v(a) − v(b))² over the edges' segments,
+        /// one rank at a time, each solved exactly under its order and separations: it
+        /// converges to the straightest drawing the order allows. With `groupsFixed`, the
+        /// groups' items stay where they are and each run of the rest between two boxes is
+        /// solved for, kept outside both (`lower`, `upper`).
+        private mutating func relax(groupsFixed: Bool) {
+            let passes = items.count <= 3000 ? 40 : 8
             for pass in 0..<passes {
                 var change = 0.0
                 let ranks = pass % 2 == 0 ? Array(order.indices) : Array(order.indices.reversed())
                 for r in ranks {
                     let old = order[r].map { v[$0] }
                     if !groupsFixed {
-                        let t = order[r].map(target)
+                        let t = order[r].map { target($0) }
                         project(order[r], targets: t.map(\.0), weights: t.map(\.1))
                     } else {
                         var i = 0
@@ -484,7 +656,7 @@ struct LayeredLayout {
                             let run = Array(row[i..<j])
                             let lower = i > 0 ? items[row[i - 1]].group.map { groupBottom[$0] + 8 } : nil
                             let upper = j < row.count ? items[row[j]].group.map { groupTop[$0] - 8 } : nil
-                            let t = run.map(target)
+                            let t = run.map { target($0) }
                             project(run, targets: t.map(\.0), weights: t.map(\.1), lower: lower, upper: upper)
                             i = j
                         }
@@ -494,11 +666,10 @@ struct LayeredLayout {
                 if change < 0.25 { break }
             }
         }
-        relax(groupsFixed: false)
 
-        // Groups that share ranks: each box below the ones before it in the groups' order,
-        // moving it (and what follows it in its ranks) down as a whole.
-        if groups.count > 1 {
+        /// Groups that share ranks: each box below the ones before it in the groups' order,
+        /// moving it (and what follows it in its ranks) down as a whole.
+        private mutating func separateGroups() {
             measureGroups()
             let sorted = groups.indices.sorted { (groupRank[$0], $0) < (groupRank[$1], $1) }
             for (i, g2) in sorted.enumerated() where groupRanks[g2].lo <= groupRanks[g2].hi {
@@ -514,77 +685,100 @@ struct LayeredLayout {
                 measureGroups()
             }
         }
-        if !groups.isEmpty {
+
+        // MARK: 5. u and group boxes
+
+        /// Step 5: each rank's place along. The gap after a rank is as wide as what sits in
+        /// it: the labels of the edges given room there (a long edge's in its middle gap),
+        /// a group's border (and title) reaching in, twins' arcs, and a steep fan-out's
+        /// labels, which sit where its edges have spread apart.
+        mutating func assignU() {
+            rankAlong = [Double](repeating: 0, count: maxRank + 1)
+            for v in 0..<n { rankAlong[rank[v]] = max(rankAlong[rank[v]], along(nodes[v])) }
+            var room = [Double](repeating: 24, count: max(maxRank, 1))
+            for e in edges where e.labelWidth > 0 {
+                let span = rank[e.to] - rank[e.from]
+                let g = rank[e.from] + (span - 1) / 2
+                if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 26) }
+            }
+            // A group's border (and, top to bottom, its title) reaches into the gaps before
+            // and after its ranks: the labels there need their room besides.
+            var intrusion = [Double](repeating: 0, count: room.count)
+            for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
+                if span.hi < maxRank { intrusion[span.hi] += margin + 4 }
+                if span.lo > 0, span.lo <= maxRank { intrusion[span.lo - 1] += margin + 4 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0) }
+            }
+            for g in room.indices { room[g] += intrusion[g] }
+            // Twins (x · x) arc apart, and their arcs must stay gentle: a wider gap.
+            let twinGap = self.twinGap
+            var twinCount: [Int: Int] = [:]
+            for e in edges { twinCount[e.from * n + e.to, default: 0] += 1 }
+            for e in edges where twinCount[e.from * n + e.to]! > 1 {
+                let g = rank[e.from] + (rank[e.to] - rank[e.from] - 1) / 2
+                if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 2.2 * twinGap * Double(twinCount[e.from * n + e.to]! - 1) + 30) }
+            }
+            // Steep edges (a fan-out) need a wider gap: their labels sit where the edges
+            // have spread apart, towards the heads.
+            for (k, e) in edges.enumerated() where e.labelWidth > 0 && rank[e.to] - rank[e.from] == 1 {
+                let dv = abs(v[chain[k][1]] - v[chain[k][0]])
+                room[rank[e.from]] = max(room[rank[e.from]], min(0.45 * dv, 160) * spread)
+            }
+            u = [Double](repeating: 0, count: maxRank + 1)
+            for r in 0..<maxRank { u[r + 1] = u[r] + rankAlong[r] / 2 + rankAlong[r + 1] / 2 + room[r] }
+        }
+
+        /// Step 5, continued: each group's box around its items (across, as measured for
+        /// the relaxation, title included left to right), wide enough for its title.
+        mutating func boxGroups() {
             measureGroups()
-            relax(groupsFixed: true)
+            boxes = [Box](repeating: Box(minX: 0, minY: 0, maxX: 0, maxY: 0), count: groups.count)
+            for g in groups.indices where groupRanks[g].lo <= groupRanks[g].hi {
+                var start = Double.infinity, end = -Double.infinity
+                for item in groupItems[g] {
+                    let a = items[item].node.map { along(nodes[$0]) / 2 } ?? 0
+                    start = min(start, u[items[item].rank] - a); end = max(end, u[items[item].rank] + a)
+                }
+                // (In this frame a box's x is u and its y is v.)
+                var box = Box(minX: start - margin, minY: groupTop[g], maxX: end + margin, maxY: groupBottom[g])
+                if frame == .topToBottom { box.minX -= groups[g].labelHeight + 4 }
+                let titleRoom = groups[g].labelWidth + 2 * margin
+                if frame == .leftToRight, box.width < titleRoom {
+                    let mid = (box.minX + box.maxX) / 2; box.minX = mid - titleRoom / 2; box.maxX = mid + titleRoom / 2
+                }
+                if frame == .topToBottom, box.height < titleRoom {
+                    let mid = (box.minY + box.maxY) / 2; box.minY = mid - titleRoom / 2; box.maxY = mid + titleRoom / 2
+                }
+                boxes[g] = box
+            }
         }
 
-        // 5. u: each gap as wide as what sits in it.
-        var rankAlong = [Double](repeating: 0, count: maxRank + 1)
-        for v in 0..<n { rankAlong[rank[v]] = max(rankAlong[rank[v]], along(nodes[v])) }
-        var room = [Double](repeating: 24, count: max(maxRank, 1))
-        for e in edges where e.labelWidth > 0 {
-            let span = rank[e.to] - rank[e.from]
-            let g = rank[e.from] + (span - 1) / 2
-            if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 26) }
-        }
-        // A group's border (and, top to bottom, its title) reaches into the gaps before
-        // and after its ranks: the labels there need their room besides.
-        var intrusion = [Double](repeating: 0, count: room.count)
-        for (g, span) in groupRanks.enumerated() where span.lo <= span.hi {
-            if span.hi < maxRank { intrusion[span.hi] += margin + 4 }
-            if span.lo > 0, span.lo <= maxRank { intrusion[span.lo - 1] += margin + 4 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0) }
-        }
-        for g in room.indices { room[g] += intrusion[g] }
-        // Twins (x · x) arc apart, and their arcs must stay gentle: a wider gap.
-        let twinGap = 40.0 * spread
-        var twinCount: [Int: Int] = [:]
-        for e in edges { twinCount[e.from * n + e.to, default: 0] += 1 }
-        for e in edges where twinCount[e.from * n + e.to]! > 1 {
-            let g = rank[e.from] + (rank[e.to] - rank[e.from] - 1) / 2
-            if g < room.count { room[g] = max(room[g], labelAlong(e) * spread + 2.2 * twinGap * Double(twinCount[e.from * n + e.to]! - 1) + 30) }
-        }
-        // Steep edges (a fan-out) need a wider gap: their labels sit where the edges
-        // have spread apart, towards the heads.
-        for (k, e) in edges.enumerated() where e.labelWidth > 0 && rank[e.to] - rank[e.from] == 1 {
-            let dv = abs(v[chain[k][1]] - v[chain[k][0]])
-            room[rank[e.from]] = max(room[rank[e.from]], min(0.45 * dv, 160) * spread)
-        }
-        var u = [Double](repeating: 0, count: maxRank + 1)
-        for r in 0..<maxRank { u[r + 1] = u[r] + rankAlong[r] / 2 + rankAlong[r + 1] / 2 + room[r] }
+        // MARK: 6. Routes
 
-        // Groups: boxes around their items (across, as measured for the relaxation, title
-        // included left to right), wide enough for their titles.
-        measureGroups()
-        var boxes = [Box](repeating: Box(minX: 0, minY: 0, maxX: 0, maxY: 0), count: groups.count)
-        for g in groups.indices where groupRanks[g].lo <= groupRanks[g].hi {
-            var start = Double.infinity, end = -Double.infinity
-            for item in groupItems[g] {
-                let a = items[item].node.map { along(nodes[$0]) / 2 } ?? 0
-                start = min(start, u[items[item].rank] - a); end = max(end, u[items[item].rank] + a)
+        /// Step 6: each edge's route from its tail's centre to its head's
+        /// (`makeRoute`), then ports for the inputs of a node that would arrive out of
+        /// argument order (`arriveInArgumentOrder`), then each edge's label anchor.
+        mutating func route() {
+            centers = [Point](repeating: Point(0, 0), count: n)
+            for node in 0..<n { centers[node] = Point(u[rank[node]], v[itemOfNode[node]]) }
+            obstacles = []
+            for node in 0..<n {
+                let w = along(nodes[node]), h = across(nodes[node])
+                obstacles.append((node, Box(center: centers[node], width: w + 6, height: h + 6)))
             }
-            // (In this frame a box's x is u and its y is v.)
-            var box = Box(minX: start - margin, minY: groupTop[g], maxX: end + margin, maxY: groupBottom[g])
-            if frame == .topToBottom { box.minX -= groups[g].labelHeight + 4 }
-            let titleRoom = groups[g].labelWidth + 2 * margin
-            if frame == .leftToRight, box.width < titleRoom {
-                let mid = (box.minX + box.maxX) / 2; box.minX = mid - titleRoom / 2; box.maxX = mid + titleRoom / 2
-            }
-            if frame == .topToBottom, box.height < titleRoom {
-                let mid = (box.minY + box.maxY) / 2; box.minY = mid - titleRoom / 2; box.maxY = mid + titleRoom / 2
-            }
-            boxes[g] = box
+            indexInRank = [Int](repeating: 0, count: items.count)
+            for row in order { for (i, item) in row.enumerated() { indexInRank[item] = i } }
+            // Edges between the same two nodes are spread into arcs, the first argument on top.
+            siblings = [:]
+            for (k, e) in edges.enumerated() { siblings[e.from * n + e.to, default: []].append(k) }
+            routes = [[Point]](repeating: [], count: edges.count)
+            anchors = [Point](repeating: Point(0, 0), count: edges.count)
+            for k in edges.indices { routes[k] = makeRoute(k, to: centers[edges[k].to]) }
+            arriveInArgumentOrder()
+            anchorLabels()
         }
 
-        // 6. Routes.
-        var centers = [Point](repeating: Point(0, 0), count: n)
-        for node in 0..<n { centers[node] = Point(u[rank[node]], v[itemOfNode[node]]) }
-        var obstacles: [(Int, Box)] = []
-        for node in 0..<n {
-            let w = along(nodes[node]), h = across(nodes[node])
-            obstacles.append((node, Box(center: centers[node], width: w + 6, height: h + 6)))
-        }
-        func clear(_ polyline: [Point], _ e: Edge) -> Bool {
+        /// Whether a polyline keeps clear of every node but the edge's own two.
+        private func clear(_ polyline: [Point], _ e: Edge) -> Bool {
             var lo = polyline[0], hi = polyline[0]
             for p in polyline { lo = Point(min(lo.x, p.x), min(lo.y, p.y)); hi = Point(max(hi.x, p.x), max(hi.y, p.y)) }
             for (node, box) in obstacles where node != e.from && node != e.to
@@ -593,13 +787,9 @@ struct LayeredLayout {
             }
             return true
         }
-        var indexInRank = [Int](repeating: 0, count: items.count)
-        for row in order { for (i, item) in row.enumerated() { indexInRank[item] = i } }
-        // Edges between the same two nodes are spread into arcs, the first argument on top.
-        var siblings: [Int: [Int]] = [:]
-        for (k, e) in edges.enumerated() { siblings[e.from * n + e.to, default: []].append(k) }
-        // A smooth curve through points (Catmull–Rom, as cubic Bézier pieces).
-        func smooth(_ pts: [Point]) -> [Point] {
+
+        /// A smooth curve through points (Catmull–Rom, as cubic Bézier pieces).
+        private func smooth(_ pts: [Point]) -> [Point] {
             var controls = [pts[0]]
             for i in 0..<(pts.count - 1) {
                 let p0 = pts[max(i - 1, 0)], p1 = pts[i], p2 = pts[i + 1], p3 = pts[min(i + 2, pts.count - 1)]
@@ -607,8 +797,11 @@ struct LayeredLayout {
             }
             return controls
         }
-        var routes = [[Point]](repeating: [], count: edges.count)
-        var anchors = [Point](repeating: Point(0, 0), count: edges.count)
+
+        /// Edge k's route to b: twins bulge apart in arcs; a long edge runs through the
+        /// lane its virtual items kept free when that is smooth and clear, else the gentle
+        /// clear option that strays least out of the lane; else the straight line, when
+        /// clear; else the gentlest clear arc; else the lane anyway.
         func makeRoute(_ k: Int, to b: Point) -> [Point] {
             let e = edges[k]
             let a = centers[e.from]
@@ -630,7 +823,7 @@ struct LayeredLayout {
             if !lane.isEmpty {
                 let curve = smooth([a] + lane + [b])
                 let poly = sampleBezier(curve, steps: 16)
-                if clear(poly, e), Self.isGentle(poly) { return curve }
+                if clear(poly, e), LayeredLayout.isGentle(poly) { return curve }
                 // Else the gentle curve that strays least out of the lane (between the
                 // neighbours its virtual items were kept apart from at every rank it
                 // crosses: their labels sit there), clear of the nodes: the straight
@@ -640,7 +833,7 @@ struct LayeredLayout {
                     var out = 0.0
                     for x in virtuals {
                         let r = items[x].rank, i = indexInRank[x]
-                        guard let at = Self.crossing(poly, atU: u[r]) else { return .infinity }
+                        guard let at = LayeredLayout.crossing(poly, atU: u[r]) else { return .infinity }
                         if i > 0 { out += max(0, v[order[r][i - 1]] + separation(order[r][i - 1], x) - 1 - at) }
                         if i + 1 < order[r].count { out += max(0, at - (v[order[r][i + 1]] - separation(x, order[r][i + 1]) + 1)) }
                     }
@@ -660,7 +853,7 @@ struct LayeredLayout {
                     for side in [1.0, -1.0] { let route = arc(side * step * 2); options.append((route, sampleBezier(route, steps: 16))) }
                 }
                 var best: (route: [Point], strays: Double)?
-                for option in options where clear(option.poly, e) && Self.isGentle(option.poly) {
+                for option in options where clear(option.poly, e) && LayeredLayout.isGentle(option.poly) {
                     let s = strays(option.poly)
                     if best == nil || s < best!.strays - 0.5 { best = (option.route, s) }
                 }
@@ -679,55 +872,63 @@ struct LayeredLayout {
             }
             return smooth([a] + lane + [b])
         }
-        for k in edges.indices { routes[k] = makeRoute(k, to: centers[edges[k].to]) }
 
-        // A node's inputs arrive in argument order. Where the routes would not, each
-        // input arrives at a port on the node's near side, handed out in argument order
-        // (first on top), along a single arc that meets the port head-on.
-        for h in 0..<n where inEdges[h].count > 1 {
-            let c = centers[h]
-            let halfAlong = along(nodes[h]) / 2, halfAcross = across(nodes[h]) / 2
-            func arrival(_ route: [Point]) -> Double {
-                let from = route[route.count - 2], d = from - c, len = max(d.length, 1e-9)
-                return c.y + d.y / len * (halfAcross + 8)
+        /// A node's inputs arrive in argument order. Where the routes would not, each
+        /// input arrives at a port on the node's near side, handed out in argument order
+        /// (first on top), along a single arc that meets the port head-on.
+        private mutating func arriveInArgumentOrder() {
+            for h in 0..<n where inEdges[h].count > 1 {
+                let c = centers[h]
+                let halfAlong = along(nodes[h]) / 2, halfAcross = across(nodes[h]) / 2
+                func arrival(_ route: [Point]) -> Double {
+                    let from = route[route.count - 2], d = from - c, len = max(d.length, 1e-9)
+                    return c.y + d.y / len * (halfAcross + 8)
+                }
+                let ks = inEdges[h]
+                let natural = ks.map { arrival(routes[$0]) }
+                guard zip(natural, natural.dropFirst()).contains(where: { $1 < $0 - 0.5 }) else { continue }
+                let count = Double(ks.count)
+                let step = min(0.55 * halfAcross, 1.3 * halfAcross / (count - 1))
+                for (i, k) in ks.enumerated() {
+                    let dv = (Double(i) - (count - 1) / 2) * step
+                    let t = dv / max(halfAcross, 1e-9)
+                    let port = Point(c.x - 0.9 * halfAlong * (1 - t * t).squareRoot(), c.y + dv)
+                    let a = centers[edges[k].from]
+                    let control = Point(port.x - max((port.x - a.x) * 0.45, 1), port.y)
+                    routes[k] = [a, a + (control - a) * (2.0 / 3), port + (control - port) * (2.0 / 3), port]
+                }
             }
-            let ks = inEdges[h]
-            let natural = ks.map { arrival(routes[$0]) }
-            guard zip(natural, natural.dropFirst()).contains(where: { $1 < $0 - 0.5 }) else { continue }
-            let count = Double(ks.count)
-            let step = min(0.55 * halfAcross, 1.3 * halfAcross / (count - 1))
-            for (i, k) in ks.enumerated() {
-                let dv = (Double(i) - (count - 1) / 2) * step
-                let t = dv / max(halfAcross, 1e-9)
-                let port = Point(c.x - 0.9 * halfAlong * (1 - t * t).squareRoot(), c.y + dv)
-                let a = centers[edges[k].from]
-                let control = Point(port.x - max((port.x - a.x) * 0.45, 1), port.y)
-                routes[k] = [a, a + (control - a) * (2.0 / 3), port + (control - port) * (2.0 / 3), port]
+        }
+
+        /// Labels best sit in the middle of the gap the edge was given room in: the
+        /// point of its route nearest to that along u.
+        private mutating func anchorLabels() {
+            for (k, e) in edges.enumerated() {
+                let a = centers[e.from], b = centers[e.to]
+                let span = rank[e.to] - rank[e.from]
+                let g = rank[e.from] + (span - 1) / 2
+                let target = g < maxRank ? (u[g] + rankAlong[g] / 2 + u[g + 1] - rankAlong[g + 1] / 2) / 2 : (a.x + b.x) / 2
+                let poly = sampleBezier(routes[k], steps: 16)
+                anchors[k] = poly.min { abs($0.x - target) < abs($1.x - target) } ?? a
             }
         }
 
-        for (k, e) in edges.enumerated() {
-            let a = centers[e.from], b = centers[e.to]
-            // Labels best sit in the middle of the gap the edge was given room in.
-            let span = rank[e.to] - rank[e.from]
-            let g = rank[e.from] + (span - 1) / 2
-            let target = g < maxRank ? (u[g] + rankAlong[g] / 2 + u[g + 1] - rankAlong[g + 1] / 2) / 2 : (a.x + b.x) / 2
-            let poly = sampleBezier(routes[k], steps: 16)
-            anchors[k] = poly.min { abs($0.x - target) < abs($1.x - target) } ?? a
-        }
+        // MARK: To Graphviz
 
-        // To Graphviz coordinates.
-        func map(_ p: Point) -> Point { toGraphviz(p.x, p.y) }
-        func map(_ b: Box) -> Box {
-            let p = map(Point(b.minX, b.minY)), q = map(Point(b.maxX, b.maxY))
-            return Box(minX: min(p.x, q.x), minY: min(p.y, q.y), maxX: max(p.x, q.x), maxY: max(p.y, q.y))
+        /// Everything mapped from (u, v) to Graphviz coordinates.
+        func result() -> Result {
+            func map(_ p: Point) -> Point { layout.toGraphviz(p.x, p.y) }
+            func map(_ b: Box) -> Box {
+                let p = map(Point(b.minX, b.minY)), q = map(Point(b.maxX, b.maxY))
+                return Box(minX: min(p.x, q.x), minY: min(p.y, q.y), maxX: max(p.x, q.x), maxY: max(p.y, q.y))
+            }
+            let groupLabels = boxes.enumerated().map { g, box -> Point in
+                frame == .leftToRight
+                    ? map(Point((box.minX + box.maxX) / 2, box.minY + 4 + groups[g].labelHeight / 2))
+                    : map(Point(box.minX + 4 + groups[g].labelHeight / 2, (box.minY + box.maxY) / 2))
+            }
+            return Result(centers: centers.map(map), routes: routes.map { $0.map(map) }, labelAnchors: anchors.map(map),
+                          groupBoxes: boxes.map(map), groupLabels: groupLabels)
         }
-        let groupLabels = boxes.enumerated().map { g, box -> Point in
-            frame == .leftToRight
-                ? map(Point((box.minX + box.maxX) / 2, box.minY + 4 + groups[g].labelHeight / 2))
-                : map(Point(box.minX + 4 + groups[g].labelHeight / 2, (box.minY + box.maxY) / 2))
-        }
-        return Result(centers: centers.map(map), routes: routes.map { $0.map(map) }, labelAnchors: anchors.map(map),
-                      groupBoxes: boxes.map(map), groupLabels: groupLabels)
     }
 }
