@@ -267,8 +267,12 @@ struct LabelPlacer {
                 guard isOther(c), curveBoxes[c].overlapArea(near) > 0 else { continue }
                 let length = near.clippedLength(curves[c][i - 1], curves[c][i])
                 guard length > 0 else { continue }
-                crossing += length + 2 * padded.clippedLength(curves[c][i - 1], curves[c][i])
-                other = min(other, b.distance(to: curves[c][i - 1], curves[c][i]))
+                let p = curves[c][i - 1], q = curves[c][i]
+                crossing += length + 2 * padded.clippedLength(p, q)
+                // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
+                if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX
+                    || min(p.y, q.y) - other > b.maxY || max(p.y, q.y) + other < b.minY { continue }
+                other = min(other, b.distance(to: p, q))
             }
             return (overlap, crossing, other)
         }
@@ -278,7 +282,12 @@ struct LabelPlacer {
             guard let b else { return 0 }
             var d = Double.infinity
             for curve in [valueCurve, gradientCurve] {
-                for i in 1..<curve.count { d = min(d, b.distance(to: curve[i - 1], curve[i])) }
+                for i in 1..<curve.count {
+                    let p = curve[i - 1], q = curve[i]
+                    // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
+                    if min(p.x, q.x) - d > b.maxX || max(p.x, q.x) + d < b.minX || min(p.y, q.y) - d > b.maxY || max(p.y, q.y) + d < b.minY { continue }
+                    d = min(d, b.distance(to: p, q))
+                }
             }
             return d
         }
