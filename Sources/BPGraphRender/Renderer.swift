@@ -203,6 +203,7 @@ public final class Renderer: @unchecked Sendable {
             Array(UnsafeBufferPointer(start: $0, count: Int(length)))
         }
         if format == .pdf { Self.fixDates(&bytes) }
+        if format == .svg { bytes = NodeTooltips.unwrap(bytes) }
         return Drawing(bytes: bytes)
     }
 

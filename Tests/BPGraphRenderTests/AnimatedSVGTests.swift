@@ -202,8 +202,8 @@ struct AnimatedSVGTests {
         let frames = try Self.frames()
         let animated = try AnimatedSVG.combine(frames: frames, frameMs: 900)
         let total = frames.reduce(0) { $0 + $1.count }
-        // (Each frame keeps its own tooltip links, `<a xlink:title>` around every node and
-        // edge, which are never shared: with them, about 60 % of the frames' bytes.)
+        // (Each frame keeps its own tooltips, `<a xlink:title>` around every edge and each
+        // node's `<title>`, which are never shared.)
         #expect(animated.count < total * 2 / 3, "\(animated.count) bytes for frames of \(total)")
     }
 

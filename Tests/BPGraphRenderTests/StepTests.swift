@@ -182,6 +182,10 @@ struct StepTests {
         let titles = Self.tooltips(svg)
         #expect(titles.contains { $0.hasPrefix("a → b") && $0.contains("gradient: " + EvalJSON.number(evaluated.edgeGradient(from: "a", to: "b")!.scalar)) && $0.contains("local gradient ∂b/∂a: exp(a) = 0.6065306597126334") })
         #expect(titles.contains { $0.hasPrefix("y: reciprocal (/)") && $0.contains("value: " + EvalJSON.number(evaluated.value("y")!.scalar)) })
+        // A node's shapes stay children of its `<g class="node">` (what styles and tools select):
+        // its tooltip is the group's title, not a link wrapped around them.
+        #expect(!svg.contains("<g id=\"a_node"), "a node's shapes are wrapped in a tooltip link")
+        #expect(svg.contains("<title>y: reciprocal (/), the output&#10;value: "))
         // Frames carry the same tooltips.
         let frame = try Self.svgs(evaluated)[3]
         #expect(Set(Self.tooltips(frame)).isSuperset(of: titles.filter { $0.contains("→") }))
@@ -217,12 +221,23 @@ struct StepTests {
         return SVGFigure.attribute("x", in: String(line)).flatMap { x in SVGFigure.attribute("y", in: String(line)).map { x + "," + $0 } }
     }
 
-    /// The SVG's tooltips (`xlink:title`), read by an XML parser: empty when it is not XML.
+    /// The SVG's tooltips, read by an XML parser (empty when it is not XML): edges'
+    /// `xlink:title`, and the `<title>` of each `<g class="node">` (bpgraph moves a node's
+    /// tooltip there, its shapes staying children of the node's group).
     static func tooltips(_ svg: String) -> [String] {
         final class Collector: NSObject, XMLParserDelegate {
             var titles: [String] = []
+            var groups: [String?] = []
+            var title: String?
             func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
                 if let t = attributes["xlink:title"] { titles.append(t) }
+                if name == "g" { groups.append(attributes["class"]) }
+                if name == "title", groups.last == "node" { title = "" }
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) { title? += string }
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+                if name == "g" { groups.removeLast() }
+                if name == "title", let t = title { titles.append(t); title = nil }
             }
         }
         let parser = XMLParser(data: Data(svg.utf8))
