@@ -276,9 +276,10 @@ struct AnimatedSVGTests {
 /// animation in an HTML page whose own rule pauses it at the chosen time
 /// (`animation-play-state: paused; animation-delay: -t ms`, which is exactly where a
 /// running animation is at t), and the screenshot is compared pixel for pixel with the
-/// same page showing that frame's still SVG. One page and one Chromium run per sample:
-/// several copies of a figure on one page are not drawn alike to the pixel (text
-/// antialiasing differs between copies), one per page is.
+/// same page showing that frame's still SVG. One page per sample: several copies of a
+/// figure on one page are not drawn alike to the pixel (text antialiasing differs between
+/// copies), one per page is. The pages of a test are loaded one after another in one
+/// Chromium session (`scripts/play_animation.py --shots`), not one Chromium per page.
 @Suite("Animated SVG in Chromium", .serialized)
 struct AnimatedSVGChromiumTests {
     static func chromium() -> String? {
@@ -290,26 +291,39 @@ struct AnimatedSVGChromiumTests {
         return nil
     }
 
-    /// A screenshot of `html` (a viewport of `width` × `height` CSS pixels at scale 1).
-    static func screenshot(_ html: String, width: Int, height: Int, in dir: URL, name: String, dark: Bool = false) throws -> RGBAImage {
-        guard let chromium = chromium() else {
+    /// Screenshots of `pages` (name, HTML), each loaded on its own in one Chromium session
+    /// with a viewport of `width` × `height` CSS pixels at scale 1 (`--force-dark-mode`
+    /// when `dark`), by name.
+    static func screenshots(_ pages: [(name: String, html: String)], width: Int, height: Int, in dir: URL, dark: Bool = false) throws -> [String: RGBAImage] {
+        guard chromium() != nil else {
             throw DecodeError("no chromium on PATH: scripts/setup installs it (apt-get install chromium)")
         }
-        let page = dir.appendingPathComponent("\(name).html"), shot = dir.appendingPathComponent("\(name).png")
-        try html.write(to: page, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
-                             "--user-data-dir=\(dir.appendingPathComponent("profile-\(name)").path)",
-                             "--window-size=\(width),\(height)", "--screenshot=\(shot.path)"] + (dark ? ["--force-dark-mode"] : []) + [page.absoluteString]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let png = FileManager.default.contents(atPath: shot.path) else {
-            throw DecodeError("chromium could not take the screenshot of \(name) (status \(process.terminationStatus))")
+        for page in pages {
+            try page.html.write(to: dir.appendingPathComponent("\(page.name).html"), atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent("\(page.name).png"))
         }
-        return try decodeStillPNG(Array(png))
+        try (pages.map(\.name).joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("pages.txt"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, "--shots", dir.path, String(width), String(height)]
+            + (dark ? ["--dark"] : [])
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw DecodeError("chromium could not take the screenshots (status \(process.terminationStatus)): \(problem)")
+        }
+        var shots: [String: RGBAImage] = [:]
+        for page in pages {
+            guard let png = FileManager.default.contents(atPath: dir.appendingPathComponent("\(page.name).png").path) else {
+                throw DecodeError("chromium took no screenshot of \(page.name)")
+            }
+            shots[page.name] = try decodeStillPNG(Array(png))
+        }
+        return shots
     }
 
     /// The SVG element of a document (its prolog dropped), for inlining in HTML.
@@ -330,16 +344,17 @@ struct AnimatedSVGChromiumTests {
             if let t { html += ".bpf { animation-play-state: paused !important; animation-delay: -\(t)ms !important; }\n" }
             return html + "</style></head><body>\(Self.inline(svg))</body></html>"
         }
-        let stills = try frames.enumerated().map {
-            try Self.screenshot(page($0.element, pausedAt: nil), width: width, height: height, in: dir, name: "still-\($0.offset)", dark: dark)
-        }
+        let stillPages = frames.enumerated().map { (name: "still-\($0.offset)", html: page($0.element, pausedAt: nil)) }
+        let samplePages = samples.map { (name: "at-\($0.t)", html: page(animated, pausedAt: $0.t)) }
+        let shots = try Self.screenshots(stillPages + samplePages, width: width, height: height, in: dir, dark: dark)
+        let stills = stillPages.map { shots[$0.name]! }
         // The frames are told apart on screen (else the comparison below could not fail).
         for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] where b < stills.count {
             let differ = stills[a] != stills[b]
             #expect(differ, "frames \(a) and \(b) look alike")
         }
         for sample in samples {
-            let played = try Self.screenshot(page(animated, pausedAt: sample.t), width: width, height: height, in: dir, name: "at-\(sample.t)", dark: dark)
+            let played = shots["at-\(sample.t)"]!
             let same = played == stills[sample.frame]
             #expect(same, "at \(sample.t) ms frame \(sample.frame) should show\(dark ? " (dark)" : "")")
         }
@@ -374,7 +389,7 @@ struct AnimatedSVGChromiumTests {
     @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
     func playsInsideImg() throws {
         let frames = try SVGFrames.svgs(AnimationFrames.dots())
-        let frameMs = 400, hold = 3, n = frames.count
+        let frameMs = 300, hold = 3, n = frames.count
         let cycle = (n - 1 + hold) * frameMs
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-img-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
