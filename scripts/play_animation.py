@@ -14,11 +14,12 @@ equals pixel for pixel (none: "-").
 Screenshots (--shots): DIR holds pages.txt, one page name a line, and NAME.html for each.
 In one Chromium session (one process, one tab, a viewport of WIDTH × HEIGHT CSS pixels at
 scale 1), each page is loaded in turn, on its own (never two on one page), and its
-screenshot written to NAME.png once it has loaded. --dark starts Chromium with
+screenshot written to NAME.png once it has loaded and drawn (two screenshots in a row
+alike), and its pixels, decoded, to NAME.rgba (8-bit RGBA, row by row). --dark starts Chromium with
 --force-dark-mode (the page sees prefers-color-scheme: dark), as a dark desktop would.
 
 Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe), so
-nothing listens on a port. Needs chromium (and Pillow for the real-time form).
+nothing listens on a port. Needs chromium and Pillow.
 """
 import base64, io, json, os, subprocess, sys, tempfile, time
 
@@ -126,6 +127,7 @@ def url(path):
     return "file://" + os.path.abspath(path)
 
 def shots(directory, width, height, dark):
+    from PIL import Image
     process, profile = start_chromium(width, height, ["--force-dark-mode"] if dark else [])
     try:
         session = open_tab(width, height)
@@ -138,6 +140,11 @@ def shots(directory, width, height, dark):
                 sys.exit("no steady screenshot of %s" % name)
             with open(os.path.join(directory, name + ".png"), "wb") as f:
                 f.write(png)
+            image = Image.open(io.BytesIO(png)).convert("RGBA")
+            if image.size != (width, height):
+                sys.exit("the screenshot of %s is %d × %d, not %d × %d" % ((name,) + image.size + (width, height)))
+            with open(os.path.join(directory, name + ".rgba"), "wb") as f:
+                f.write(image.tobytes())
     finally:
         process.kill()
         process.wait()

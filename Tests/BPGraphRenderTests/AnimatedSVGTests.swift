@@ -282,6 +282,14 @@ struct AnimatedSVGTests {
 /// Chromium session (`scripts/play_animation.py --shots`), not one Chromium per page.
 @Suite("Animated SVG in Chromium", .serialized)
 struct AnimatedSVGChromiumTests {
+    /// `body` (which waits on Chromium) on a thread of its own, not on one of the test
+    /// runner's (two, on two cores), so other tests run meanwhile.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, Error>) in
+            Thread { done.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     static func chromium() -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             for name in ["chromium", "chromium-browser", "google-chrome"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
@@ -293,14 +301,14 @@ struct AnimatedSVGChromiumTests {
 
     /// Screenshots of `pages` (name, HTML), each loaded on its own in one Chromium session
     /// with a viewport of `width` × `height` CSS pixels at scale 1 (`--force-dark-mode`
-    /// when `dark`), by name.
+    /// when `dark`), by name; their PNGs stay in `dir` beside the pages.
     static func screenshots(_ pages: [(name: String, html: String)], width: Int, height: Int, in dir: URL, dark: Bool = false) throws -> [String: RGBAImage] {
         guard chromium() != nil else {
             throw DecodeError("no chromium on PATH: scripts/setup installs it (apt-get install chromium)")
         }
         for page in pages {
             try page.html.write(to: dir.appendingPathComponent("\(page.name).html"), atomically: true, encoding: .utf8)
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent("\(page.name).png"))
+            for ext in ["png", "rgba"] { try? FileManager.default.removeItem(at: dir.appendingPathComponent("\(page.name).\(ext)")) }
         }
         try (pages.map(\.name).joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("pages.txt"), atomically: true, encoding: .utf8)
         let process = Process()
@@ -316,12 +324,15 @@ struct AnimatedSVGChromiumTests {
         guard process.terminationStatus == 0 else {
             throw DecodeError("chromium could not take the screenshots (status \(process.terminationStatus)): \(problem)")
         }
+        // The screenshots' pixels as Pillow decoded them (a debug build's inflate would take
+        // longer than the screenshots): 8-bit RGBA, width × height.
         var shots: [String: RGBAImage] = [:]
         for page in pages {
-            guard let png = FileManager.default.contents(atPath: dir.appendingPathComponent("\(page.name).png").path) else {
+            guard let pixels = FileManager.default.contents(atPath: dir.appendingPathComponent("\(page.name).rgba").path) else {
                 throw DecodeError("chromium took no screenshot of \(page.name)")
             }
-            shots[page.name] = try decodeStillPNG(Array(png))
+            guard pixels.count == width * height * 4 else { throw DecodeError("the screenshot of \(page.name) is \(pixels.count) bytes, not \(width) × \(height) × 4") }
+            shots[page.name] = RGBAImage(width: width, height: height, pixels: Array(pixels))
         }
         return shots
     }
@@ -334,7 +345,7 @@ struct AnimatedSVGChromiumTests {
 
     /// Screenshots of `animated` paused at each sample's time, each compared with its
     /// frame's still (in the dark colour scheme when `dark`).
-    static func checkSamples(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) throws {
+    static func checkSamples(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if ProcessInfo.processInfo.environment["BPGRAPH_KEEP_SCREENSHOTS"] == nil { try? FileManager.default.removeItem(at: dir) } }
@@ -346,7 +357,8 @@ struct AnimatedSVGChromiumTests {
         }
         let stillPages = frames.enumerated().map { (name: "still-\($0.offset)", html: page($0.element, pausedAt: nil)) }
         let samplePages = samples.map { (name: "at-\($0.t)", html: page(animated, pausedAt: $0.t)) }
-        let shots = try Self.screenshots(stillPages + samplePages, width: width, height: height, in: dir, dark: dark)
+        let pages = stillPages + samplePages
+        let shots = try await Self.offThePool { try Self.screenshots(pages, width: width, height: height, in: dir, dark: dark) }
         let stills = stillPages.map { shots[$0.name]! }
         // The frames are told apart on screen (else the comparison below could not fail).
         for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] where b < stills.count {
@@ -361,7 +373,7 @@ struct AnimatedSVGChromiumTests {
     }
 
     @Test("at each sampled time the frame of that slot shows, pixel for pixel, and nothing else")
-    func playsInChromium() throws {
+    func playsInChromium() async throws {
         let frames = try SVGFrames.svgs(AnimationFrames.dots())
         let frameMs = 900, hold = 3
         let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
@@ -369,15 +381,15 @@ struct AnimatedSVGChromiumTests {
         // (time, frame that must show): slot middles, just inside both ends of a slot, the
         // last frame's long hold, and the second cycle.
         let samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4), (cycle + 450, 0), (cycle + 3150, 3)]
-        try Self.checkSamples(animated, frames: frames, samples: samples, dark: false)
+        try await Self.checkSamples(animated, frames: frames, samples: samples, dark: false)
     }
 
     @Test("--theme auto in a dark colour scheme: each sampled time shows its frame's dark still, shared pieces recoloured too")
-    func playsDarkInChromium() throws {
+    func playsDarkInChromium() async throws {
         let dots = try AnimationFrames.dots()
         let light = try SVGFrames.svgs(dots), dark = try SVGFrames.svgs(SVGFrames.darkTwins(dots))
         let animated = try AnimatedSVG.combineThemes(light: light, dark: dark, frameMs: 900)
-        try Self.checkSamples(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
+        try await Self.checkSamples(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
     }
 
     /// The slot of the cycle that time `t` (ms of animation time) falls in.
@@ -387,7 +399,7 @@ struct AnimatedSVGChromiumTests {
     }
 
     @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
-    func playsInsideImg() throws {
+    func playsInsideImg() async throws {
         let frames = try SVGFrames.svgs(AnimationFrames.dots())
         let frameMs = 300, hold = 3, n = frames.count
         let cycle = (n - 1 + hold) * frameMs
@@ -396,17 +408,20 @@ struct AnimatedSVGChromiumTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)).write(to: dir.appendingPathComponent("anim.svg"))
         for (k, frame) in frames.enumerated() { try Data(frame).write(to: dir.appendingPathComponent("still-\(k).svg")) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, dir.path, String(n), String(Double(cycle) * 2.5 / 1000)]
-        let pipe = Pipe(), errors = Pipe()
-        process.standardOutput = pipe
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "scripts/play_animation.py failed: \(problem)")
+        let (status, output, problem) = try await Self.offThePool { () throws -> (Int32, String, String) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, dir.path, String(n), String(Double(cycle) * 2.5 / 1000)]
+            let pipe = Pipe(), errors = Pipe()
+            process.standardOutput = pipe
+            process.standardError = errors
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, output, problem)
+        }
+        try #require(status == 0, "scripts/play_animation.py failed: \(problem)")
         // (asked, answered, frames whose still it is), in ms after the page was asked to load.
         let shots: [(asked: Double, answered: Double, frames: Set<Int>)] = output.split(separator: "\n").map { line in
             let f = line.split(separator: " ")
