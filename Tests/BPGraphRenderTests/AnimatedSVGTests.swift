@@ -282,12 +282,47 @@ struct AnimatedSVGTests {
 /// Chromium session (`scripts/play_animation.py --shots`), not one Chromium per page.
 @Suite("Animated SVG in Chromium", .serialized)
 struct AnimatedSVGChromiumTests {
-    /// `body` (which waits on Chromium) on a thread of its own, not on one of the test
-    /// runner's (two, on two cores), so other tests run meanwhile.
-    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, Error>) in
-            Thread { done.resume(with: Result { try body() }) }.start()
-        }
+    /// The screenshots of paused pages: each frame's still, then each sample's.
+    struct Sampled: Sendable {
+        var stills: [RGBAImage]
+        var played: [(t: Int, frame: Int, image: RGBAImage)]
+    }
+
+    /// What scripts/play_animation.py printed for the real-time run.
+    struct RealTime: Sendable {
+        var status: Int32, output: String, problem: String
+    }
+
+    struct Played: Sendable {
+        var light: Result<Sampled, Error>, dark: Result<Sampled, Error>, realTime: Result<RealTime, Error>
+    }
+
+    /// Everything the three tests look at, made by Chromium one run after another (the
+    /// real-time one last, alone) on a thread of its own, started when the first of the
+    /// tests asks. Not on the test runner's two threads: the others run meanwhile, and
+    /// these runs, the long pole of the suite, need not wait for a free one.
+    static let played = Background { () -> Played in
+        Played(light: Result { try lightSamples() }, dark: Result { try darkSamples() }, realTime: Result { try playInsideImg() })
+    }
+
+    /// (time, frame that must show) in the light animation at 900 ms a frame, the last
+    /// held 3 × 900 ms: slot middles, just inside both ends of a slot, the last frame's long
+    /// hold, and the second cycle.
+    static func lightSamples() throws -> Sampled {
+        let frames = try SVGFrames.svgs(AnimationFrames.dots())
+        let frameMs = 900, hold = 3
+        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
+        let cycle = (frames.count - 1 + hold) * frameMs
+        let samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4), (cycle + 450, 0), (cycle + 3150, 3)]
+        return try sample(animated, frames: frames, samples: samples, dark: false)
+    }
+
+    /// The --theme auto animation (900 ms a frame) in a dark colour scheme, against the dark stills.
+    static func darkSamples() throws -> Sampled {
+        let dots = try AnimationFrames.dots()
+        let light = try SVGFrames.svgs(dots), dark = try SVGFrames.svgs(SVGFrames.darkTwins(dots))
+        let animated = try AnimatedSVG.combineThemes(light: light, dark: dark, frameMs: 900)
+        return try sample(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
     }
 
     static func chromium() -> String? {
@@ -343,10 +378,10 @@ struct AnimatedSVGChromiumTests {
         return String(text[text.range(of: "<svg")!.lowerBound...])
     }
 
-    /// Screenshots of `animated` paused at each sample's time, each compared with its
-    /// frame's still (in the dark colour scheme when `dark`).
-    static func checkSamples(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())")
+    /// Screenshots of each frame's still and of `animated` paused at each sample's time (in
+    /// the dark colour scheme when `dark`).
+    static func sample(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) throws -> Sampled {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())-\(dark ? "dark" : "light")")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if ProcessInfo.processInfo.environment["BPGRAPH_KEEP_SCREENSHOTS"] == nil { try? FileManager.default.removeItem(at: dir) } }
         let (width, height) = (900, 240)
@@ -357,39 +392,32 @@ struct AnimatedSVGChromiumTests {
         }
         let stillPages = frames.enumerated().map { (name: "still-\($0.offset)", html: page($0.element, pausedAt: nil)) }
         let samplePages = samples.map { (name: "at-\($0.t)", html: page(animated, pausedAt: $0.t)) }
-        let pages = stillPages + samplePages
-        let shots = try await Self.offThePool { try Self.screenshots(pages, width: width, height: height, in: dir, dark: dark) }
-        let stills = stillPages.map { shots[$0.name]! }
+        let shots = try Self.screenshots(stillPages + samplePages, width: width, height: height, in: dir, dark: dark)
+        return Sampled(stills: stillPages.map { shots[$0.name]! }, played: samples.map { ($0.t, $0.frame, shots["at-\($0.t)"]!) })
+    }
+
+    /// Each sample's screenshot is its frame's still, pixel for pixel.
+    static func check(_ sampled: Sampled, dark: Bool) {
+        let stills = sampled.stills
         // The frames are told apart on screen (else the comparison below could not fail).
         for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] where b < stills.count {
             let differ = stills[a] != stills[b]
             #expect(differ, "frames \(a) and \(b) look alike")
         }
-        for sample in samples {
-            let played = shots["at-\(sample.t)"]!
-            let same = played == stills[sample.frame]
+        for sample in sampled.played {
+            let same = sample.image == stills[sample.frame]
             #expect(same, "at \(sample.t) ms frame \(sample.frame) should show\(dark ? " (dark)" : "")")
         }
     }
 
     @Test("at each sampled time the frame of that slot shows, pixel for pixel, and nothing else")
     func playsInChromium() async throws {
-        let frames = try SVGFrames.svgs(AnimationFrames.dots())
-        let frameMs = 900, hold = 3
-        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
-        let cycle = (frames.count - 1 + hold) * frameMs
-        // (time, frame that must show): slot middles, just inside both ends of a slot, the
-        // last frame's long hold, and the second cycle.
-        let samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4), (cycle + 450, 0), (cycle + 3150, 3)]
-        try await Self.checkSamples(animated, frames: frames, samples: samples, dark: false)
+        Self.check(try await Self.played.value.light.get(), dark: false)
     }
 
     @Test("--theme auto in a dark colour scheme: each sampled time shows its frame's dark still, shared pieces recoloured too")
     func playsDarkInChromium() async throws {
-        let dots = try AnimationFrames.dots()
-        let light = try SVGFrames.svgs(dots), dark = try SVGFrames.svgs(SVGFrames.darkTwins(dots))
-        let animated = try AnimatedSVG.combineThemes(light: light, dark: dark, frameMs: 900)
-        try await Self.checkSamples(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
+        Self.check(try await Self.played.value.dark.get(), dark: true)
     }
 
     /// The slot of the cycle that time `t` (ms of animation time) falls in.
@@ -398,29 +426,38 @@ struct AnimatedSVGChromiumTests {
         return min(count - 1, Int(phase / Double(frameMs)))
     }
 
-    @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
-    func playsInsideImg() async throws {
+    /// The real-time run's animation: 300 ms a frame, the last held 3 × 300 ms.
+    static let realTime = (frameMs: 300, hold: 3, count: 5)
+
+    /// The animation and its stills in <img>, screenshotted for 2.5 cycles in real time.
+    static func playInsideImg() throws -> RealTime {
         let frames = try SVGFrames.svgs(AnimationFrames.dots())
-        let frameMs = 300, hold = 3, n = frames.count
+        let (frameMs, hold, n) = realTime
+        guard frames.count == n else { throw DecodeError("\(frames.count) frames, not \(n)") }
         let cycle = (n - 1 + hold) * frameMs
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-img-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)).write(to: dir.appendingPathComponent("anim.svg"))
         for (k, frame) in frames.enumerated() { try Data(frame).write(to: dir.appendingPathComponent("still-\(k).svg")) }
-        let (status, output, problem) = try await Self.offThePool { () throws -> (Int32, String, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, dir.path, String(n), String(Double(cycle) * 2.5 / 1000)]
-            let pipe = Pipe(), errors = Pipe()
-            process.standardOutput = pipe
-            process.standardError = errors
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output, problem)
-        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, dir.path, String(n), String(Double(cycle) * 2.5 / 1000)]
+        let pipe = Pipe(), errors = Pipe()
+        process.standardOutput = pipe
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return RealTime(status: process.terminationStatus, output: output, problem: problem)
+    }
+
+    @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
+    func playsInsideImg() async throws {
+        let (frameMs, hold, n) = Self.realTime
+        let cycle = (n - 1 + hold) * frameMs
+        let (status, output, problem) = try await Self.played.value.realTime.map { ($0.status, $0.output, $0.problem) }.get()
         try #require(status == 0, "scripts/play_animation.py failed: \(problem)")
         // (asked, answered, frames whose still it is), in ms after the page was asked to load.
         let shots: [(asked: Double, answered: Double, frames: Set<Int>)] = output.split(separator: "\n").map { line in
