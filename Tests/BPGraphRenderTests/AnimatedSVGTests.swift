@@ -271,6 +271,16 @@ struct AnimatedSVGTests {
     }
 }
 
+/// The Chromium runs of `AnimatedSVGChromiumTests` (outside it: its `@Suite` trait starts them).
+enum ChromiumRuns {
+    @Sendable static func start() { _ = played }
+
+    static let played = Background { () -> AnimatedSVGChromiumTests.Played in
+        typealias Runs = AnimatedSVGChromiumTests
+        return Runs.Played(light: Result { try Runs.lightSamples() }, dark: Result { try Runs.darkSamples() }, realTime: Result { try Runs.playInsideImg() })
+    }
+}
+
 /// The animated SVG as Chromium plays it. Chromium's clock cannot be stepped for an SVG
 /// inside `<img>` (virtual time moves its animations unevenly), so each sample inlines the
 /// animation in an HTML page whose own rule pauses it at the chosen time
@@ -280,7 +290,7 @@ struct AnimatedSVGTests {
 /// figure on one page are not drawn alike to the pixel (text antialiasing differs between
 /// copies), one per page is. The pages of a test are loaded one after another in one
 /// Chromium session (`scripts/play_animation.py --shots`), not one Chromium per page.
-@Suite("Animated SVG in Chromium", .serialized)
+@Suite("Animated SVG in Chromium", .serialized, .startEarly(ChromiumRuns.start))
 struct AnimatedSVGChromiumTests {
     /// The screenshots of paused pages: each frame's still, then each sample's.
     struct Sampled: Sendable {
@@ -298,12 +308,10 @@ struct AnimatedSVGChromiumTests {
     }
 
     /// Everything the three tests look at, made by Chromium one run after another (the
-    /// real-time one last, alone) on a thread of its own, started when the first of the
-    /// tests asks. Not on the test runner's two threads: the others run meanwhile, and
+    /// real-time one last, alone) on a thread of its own, started while the run is planned
+    /// (`.startEarly`). Not on the test runner's two threads: the others run meanwhile, and
     /// these runs, the long pole of the suite, need not wait for a free one.
-    static let played = Background { () -> Played in
-        Played(light: Result { try lightSamples() }, dark: Result { try darkSamples() }, realTime: Result { try playInsideImg() })
-    }
+    static var played: Background<Played> { ChromiumRuns.played }
 
     /// (time, frame that must show) in the light animation at 900 ms a frame, the last
     /// held 3 × 900 ms: slot middles, just inside both ends of a slot, the last frame's long

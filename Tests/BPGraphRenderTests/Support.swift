@@ -1,6 +1,7 @@
 import BPGraph
 import BPGraphRender
 import Foundation
+import Testing
 
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -126,4 +127,15 @@ final class Background<T: Sendable>: @unchecked Sendable {
             }
         }
     }
+}
+
+/// A trait that starts a suite's `Background` work (by touching it) while the test run is
+/// planned, before any test runs, instead of when the runner comes to the suite's first test.
+struct StartEarly: SuiteTrait, TestTrait {
+    let start: @Sendable () -> Void
+    func prepare(for test: Test) async throws { start() }
+}
+
+extension Trait where Self == StartEarly {
+    static func startEarly(_ start: @escaping @Sendable () -> Void) -> Self { StartEarly(start: start) }
 }
