@@ -273,16 +273,68 @@ struct AnimatedSVGTests {
     }
 }
 
+/// The Chromium runs of `AnimatedSVGChromiumTests` (outside it: its `@Suite` trait starts them).
+enum ChromiumRuns {
+    @Sendable static func start() { _ = played }
+
+    static let played = Background { () -> AnimatedSVGChromiumTests.Played in
+        typealias Runs = AnimatedSVGChromiumTests
+        return Runs.Played(light: Result { try Runs.lightSamples() }, dark: Result { try Runs.darkSamples() }, realTime: Result { try Runs.playInsideImg() })
+    }
+}
+
 /// The animated SVG as Chromium plays it. Chromium's clock cannot be stepped for an SVG
 /// inside `<img>` (virtual time moves its animations unevenly), so each sample inlines the
 /// animation in an HTML page whose own rule pauses it at the chosen time
 /// (`animation-play-state: paused; animation-delay: -t ms`, which is exactly where a
 /// running animation is at t), and the screenshot is compared pixel for pixel with the
-/// same page showing that frame's still SVG. One page and one Chromium run per sample:
-/// several copies of a figure on one page are not drawn alike to the pixel (text
-/// antialiasing differs between copies), one per page is.
-@Suite("Animated SVG in Chromium", .serialized)
+/// same page showing that frame's still SVG. One page per sample: several copies of a
+/// figure on one page are not drawn alike to the pixel (text antialiasing differs between
+/// copies), one per page is. The pages of a test are loaded one after another in one
+/// Chromium session (`scripts/play_animation.py --shots`), not one Chromium per page.
+@Suite("Animated SVG in Chromium", .serialized, .startEarly(ChromiumRuns.start))
 struct AnimatedSVGChromiumTests {
+    /// The screenshots of paused pages: each frame's still, then each sample's.
+    struct Sampled: Sendable {
+        var stills: [RGBAImage]
+        var played: [(t: Int, frame: Int, image: RGBAImage)]
+    }
+
+    /// What scripts/play_animation.py printed for the real-time run.
+    struct RealTime: Sendable {
+        var status: Int32, output: String, problem: String
+    }
+
+    struct Played: Sendable {
+        var light: Result<Sampled, Error>, dark: Result<Sampled, Error>, realTime: Result<RealTime, Error>
+    }
+
+    /// Everything the three tests look at, made by Chromium one run after another (the
+    /// real-time one last, alone) on a thread of its own, started while the run is planned
+    /// (`.startEarly`). Not on the test runner's two threads: the others run meanwhile, and
+    /// these runs, the long pole of the suite, need not wait for a free one.
+    static var played: Background<Played> { ChromiumRuns.played }
+
+    /// (time, frame that must show) in the light animation at 900 ms a frame, the last
+    /// held 3 × 900 ms: slot middles, just inside both ends of a slot, the last frame's long
+    /// hold, and the second cycle.
+    static func lightSamples() throws -> Sampled {
+        let frames = try SVGFrames.svgs(AnimationFrames.dots())
+        let frameMs = 900, hold = 3
+        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
+        let cycle = (frames.count - 1 + hold) * frameMs
+        let samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4), (cycle + 450, 0), (cycle + 3150, 3)]
+        return try sample(animated, frames: frames, samples: samples, dark: false)
+    }
+
+    /// The --theme auto animation (900 ms a frame) in a dark colour scheme, against the dark stills.
+    static func darkSamples() throws -> Sampled {
+        let dots = try AnimationFrames.dots()
+        let light = try SVGFrames.svgs(dots), dark = try SVGFrames.svgs(SVGFrames.darkTwins(dots))
+        let animated = try AnimatedSVG.combineThemes(light: light, dark: dark, frameMs: 900)
+        return try sample(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
+    }
+
     static func chromium() -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             for name in ["chromium", "chromium-browser", "google-chrome"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
@@ -292,26 +344,42 @@ struct AnimatedSVGChromiumTests {
         return nil
     }
 
-    /// A screenshot of `html` (a viewport of `width` × `height` CSS pixels at scale 1).
-    static func screenshot(_ html: String, width: Int, height: Int, in dir: URL, name: String, dark: Bool = false) throws -> RGBAImage {
-        guard let chromium = chromium() else {
+    /// Screenshots of `pages` (name, HTML), each loaded on its own in one Chromium session
+    /// with a viewport of `width` × `height` CSS pixels at scale 1 (`--force-dark-mode`
+    /// when `dark`), by name; their PNGs stay in `dir` beside the pages.
+    static func screenshots(_ pages: [(name: String, html: String)], width: Int, height: Int, in dir: URL, dark: Bool = false) throws -> [String: RGBAImage] {
+        guard chromium() != nil else {
             throw DecodeError("no chromium on PATH: scripts/setup installs it (apt-get install chromium)")
         }
-        let page = dir.appendingPathComponent("\(name).html"), shot = dir.appendingPathComponent("\(name).png")
-        try html.write(to: page, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
-                             "--user-data-dir=\(dir.appendingPathComponent("profile-\(name)").path)",
-                             "--window-size=\(width),\(height)", "--screenshot=\(shot.path)"] + (dark ? ["--force-dark-mode"] : []) + [page.absoluteString]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let png = FileManager.default.contents(atPath: shot.path) else {
-            throw DecodeError("chromium could not take the screenshot of \(name) (status \(process.terminationStatus))")
+        for page in pages {
+            try page.html.write(to: dir.appendingPathComponent("\(page.name).html"), atomically: true, encoding: .utf8)
+            for ext in ["png", "rgba"] { try? FileManager.default.removeItem(at: dir.appendingPathComponent("\(page.name).\(ext)")) }
         }
-        return try decodeStillPNG(Array(png))
+        try (pages.map(\.name).joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("pages.txt"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.root.appendingPathComponent("scripts/play_animation.py").path, "--shots", dir.path, String(width), String(height)]
+            + (dark ? ["--dark"] : [])
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw DecodeError("chromium could not take the screenshots (status \(process.terminationStatus)): \(problem)")
+        }
+        // The screenshots' pixels as Pillow decoded them (a debug build's inflate would take
+        // longer than the screenshots): 8-bit RGBA, width × height.
+        var shots: [String: RGBAImage] = [:]
+        for page in pages {
+            guard let pixels = FileManager.default.contents(atPath: dir.appendingPathComponent("\(page.name).rgba").path) else {
+                throw DecodeError("chromium took no screenshot of \(page.name)")
+            }
+            guard pixels.count == width * height * 4 else { throw DecodeError("the screenshot of \(page.name) is \(pixels.count) bytes, not \(width) × \(height) × 4") }
+            shots[page.name] = RGBAImage(width: width, height: height, pixels: Array(pixels))
+        }
+        return shots
     }
 
     /// The SVG element of a document (its prolog dropped), for inlining in HTML.
@@ -320,10 +388,10 @@ struct AnimatedSVGChromiumTests {
         return String(text[text.range(of: "<svg")!.lowerBound...])
     }
 
-    /// Screenshots of `animated` paused at each sample's time, each compared with its
-    /// frame's still (in the dark colour scheme when `dark`).
-    static func checkSamples(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())")
+    /// Screenshots of each frame's still and of `animated` paused at each sample's time (in
+    /// the dark colour scheme when `dark`).
+    static func sample(_ animated: [UInt8], frames: [[UInt8]], samples: [(t: Int, frame: Int)], dark: Bool) throws -> Sampled {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-chromium-\(getpid())-\(dark ? "dark" : "light")")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if ProcessInfo.processInfo.environment["BPGRAPH_KEEP_SCREENSHOTS"] == nil { try? FileManager.default.removeItem(at: dir) } }
         let (width, height) = (900, 240)
@@ -332,39 +400,34 @@ struct AnimatedSVGChromiumTests {
             if let t { html += ".bpf { animation-play-state: paused !important; animation-delay: -\(t)ms !important; }\n" }
             return html + "</style></head><body>\(Self.inline(svg))</body></html>"
         }
-        let stills = try frames.enumerated().map {
-            try Self.screenshot(page($0.element, pausedAt: nil), width: width, height: height, in: dir, name: "still-\($0.offset)", dark: dark)
-        }
+        let stillPages = frames.enumerated().map { (name: "still-\($0.offset)", html: page($0.element, pausedAt: nil)) }
+        let samplePages = samples.map { (name: "at-\($0.t)", html: page(animated, pausedAt: $0.t)) }
+        let shots = try Self.screenshots(stillPages + samplePages, width: width, height: height, in: dir, dark: dark)
+        return Sampled(stills: stillPages.map { shots[$0.name]! }, played: samples.map { ($0.t, $0.frame, shots["at-\($0.t)"]!) })
+    }
+
+    /// Each sample's screenshot is its frame's still, pixel for pixel.
+    static func check(_ sampled: Sampled, dark: Bool) {
+        let stills = sampled.stills
         // The frames are told apart on screen (else the comparison below could not fail).
         for (a, b) in [(0, 1), (1, 3), (3, 4), (0, 4)] where b < stills.count {
             let differ = stills[a] != stills[b]
             #expect(differ, "frames \(a) and \(b) look alike")
         }
-        for sample in samples {
-            let played = try Self.screenshot(page(animated, pausedAt: sample.t), width: width, height: height, in: dir, name: "at-\(sample.t)", dark: dark)
-            let same = played == stills[sample.frame]
+        for sample in sampled.played {
+            let same = sample.image == stills[sample.frame]
             #expect(same, "at \(sample.t) ms frame \(sample.frame) should show\(dark ? " (dark)" : "")")
         }
     }
 
     @Test("at each sampled time the frame of that slot shows, pixel for pixel, and nothing else")
-    func playsInChromium() throws {
-        let frames = try SVGFrames.svgs(AnimationFrames.dots())
-        let frameMs = 900, hold = 3
-        let animated = try AnimatedSVG.combine(frames: frames, frameMs: frameMs, lastHoldFactor: hold)
-        let cycle = (frames.count - 1 + hold) * frameMs
-        // (time, frame that must show): slot middles, just inside both ends of a slot, the
-        // last frame's long hold, and the second cycle.
-        let samples: [(t: Int, frame: Int)] = [(450, 0), (899, 0), (901, 1), (2250, 2), (3150, 3), (3601, 4), (6299, 4), (cycle + 450, 0), (cycle + 3150, 3)]
-        try Self.checkSamples(animated, frames: frames, samples: samples, dark: false)
+    func playsInChromium() async throws {
+        Self.check(try await Self.played.value.light.get(), dark: false)
     }
 
     @Test("--theme auto in a dark colour scheme: each sampled time shows its frame's dark still, shared pieces recoloured too")
-    func playsDarkInChromium() throws {
-        let dots = try AnimationFrames.dots()
-        let light = try SVGFrames.svgs(dots), dark = try SVGFrames.svgs(SVGFrames.darkTwins(dots))
-        let animated = try AnimatedSVG.combineThemes(light: light, dark: dark, frameMs: 900)
-        try Self.checkSamples(animated, frames: dark, samples: [(450, 0), (1350, 1), (3150, 3), (5000, 4)], dark: true)
+    func playsDarkInChromium() async throws {
+        Self.check(try await Self.played.value.dark.get(), dark: true)
     }
 
     /// The slot of the cycle that time `t` (ms of animation time) falls in.
@@ -373,10 +436,14 @@ struct AnimatedSVGChromiumTests {
         return min(count - 1, Int(phase / Double(frameMs)))
     }
 
-    @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
-    func playsInsideImg() throws {
+    /// The real-time run's animation: 300 ms a frame, the last held 3 × 300 ms.
+    static let realTime = (frameMs: 300, hold: 3, count: 5)
+
+    /// The animation and its stills in <img>, screenshotted for 2.5 cycles in real time.
+    static func playInsideImg() throws -> RealTime {
         let frames = try SVGFrames.svgs(AnimationFrames.dots())
-        let frameMs = 400, hold = 3, n = frames.count
+        let (frameMs, hold, n) = realTime
+        guard frames.count == n else { throw DecodeError("\(frames.count) frames, not \(n)") }
         let cycle = (n - 1 + hold) * frameMs
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpgraph-img-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -393,7 +460,15 @@ struct AnimatedSVGChromiumTests {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "scripts/play_animation.py failed: \(problem)")
+        return RealTime(status: process.terminationStatus, output: output, problem: problem)
+    }
+
+    @Test("inside <img>, in real time: every screenshot is one frame's still, in the order and at the times of the slots, looping")
+    func playsInsideImg() async throws {
+        let (frameMs, hold, n) = Self.realTime
+        let cycle = (n - 1 + hold) * frameMs
+        let (status, output, problem) = try await Self.played.value.realTime.map { ($0.status, $0.output, $0.problem) }.get()
+        try #require(status == 0, "scripts/play_animation.py failed: \(problem)")
         // (asked, answered, frames whose still it is), in ms after the page was asked to load.
         let shots: [(asked: Double, answered: Double, frames: Set<Int>)] = output.split(separator: "\n").map { line in
             let f = line.split(separator: " ")

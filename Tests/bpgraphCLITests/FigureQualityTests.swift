@@ -1,12 +1,69 @@
 import Foundation
 import Testing
 
+/// A value worked out on a thread of its own, started at once (when made, typically as a
+/// `static let` the first test to need it touches), not on one of the test runner's threads
+/// (two, on two cores): the other tests run meanwhile, and the work need not wait for a
+/// free runner thread to start. Awaiting `value` gives the value, or throws its error.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, Error>?
+    private var waiting: [CheckedContinuation<T, Error>] = []
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        Thread { [self] in
+            let result = Result { try work() }
+            lock.lock()
+            self.result = result
+            let waiting = self.waiting
+            self.waiting = []
+            lock.unlock()
+            for continuation in waiting { continuation.resume(with: result) }
+        }.start()
+    }
+
+    var value: T {
+        get async throws {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+                lock.lock()
+                if let result {
+                    lock.unlock()
+                    continuation.resume(with: result)
+                } else {
+                    waiting.append(continuation)
+                    lock.unlock()
+                }
+            }
+        }
+    }
+}
+
+/// A trait that starts a suite's `Background` work (by touching it) while the test run is
+/// planned, before any test runs, instead of when the runner comes to the suite's first test.
+struct StartEarly: SuiteTrait, TestTrait {
+    let start: @Sendable () -> Void
+    func prepare(for test: Test) async throws { start() }
+}
+
+extension Trait where Self == StartEarly {
+    static func startEarly(_ start: @escaping @Sendable () -> Void) -> Self { StartEarly(start: start) }
+}
+
+/// The one run of scripts/quality for `FigureQualityTests` (outside it: its `@Suite` trait starts it).
+enum QualityRun {
+    @Sendable static func start() { _ = measured }
+
+    static let measured = Background {
+        try FigureQualityTests.measure(["--sets", "templates,corpus,random", "--tb-sets", "templates", "--random", "16", "--seed", "11"])
+    }
+}
+
 /// The figures a reader sees, measured by `scripts/figure_quality.py` (the measures of
 /// DESIGN.md §3, from Graphviz's own SVG) through `scripts/quality`, which renders the
 /// templates, the corpus of figure-sized graphs in `Tests/BPGraphRenderTests/Corpus` and a
 /// seeded random corpus of 3–18-op graphs with this build, in both styles, left to right
 /// and top to bottom.
-@Suite("Figure quality")
+@Suite("Figure quality", .startEarly(QualityRun.start))
 struct FigureQualityTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -17,15 +74,10 @@ struct FigureQualityTests {
     /// One run of scripts/quality for both tests (the first to ask waits for it): the templates
     /// in both directions, the corpus and the random graphs left to right, each set rendered in
     /// one batch per direction and style and measured in one python process.
-    /// It waits on a thread of its own, not on one of the test runner's (two, on two cores),
-    /// so the other tests run meanwhile.
-    static let measured = Task {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Measured, Error>) in
-            Thread {
-                done.resume(with: Result { try measure(["--sets", "templates,corpus,random", "--tb-sets", "templates", "--random", "16", "--seed", "11"]) })
-            }.start()
-        }
-    }
+    /// It runs and waits on a thread of its own, started at once, not on one of the test
+    /// runner's (two, on two cores, which a Task would first have to wait for), so the other
+    /// tests run meanwhile.
+    static var measured: Background<Measured> { QualityRun.measured }
 
     struct Measured: Sendable {
         var sets: [String: Totals]
