@@ -147,136 +147,9 @@ static inline int bp_pixels_opaque(const unsigned char *pixels, int stride, int 
     return 1;
 }
 
-/// Encodes an ARGB32 image surface as PNG: 8-bit RGB when every pixel is opaque,
-/// else RGBA un-premultiplied exactly as cairo's own PNG writer does it (with its
-/// white bKGD); filter type 0 on every row, one zlib stream at `level`, IDAT chunks
-/// of 64 KiB, and a pHYs chunk for `dpi` (none when dpi <= 0). Deterministic for a
-/// given zlib. Returns 0 and a malloc'ed buffer (free it with `free`), or -1.
-static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsigned char **out, size_t *length) {
-    *out = NULL;
-    *length = 0;
-    if (!surface || cairo_surface_get_type(surface) != CAIRO_SURFACE_TYPE_IMAGE) return -1;
-    if (cairo_image_surface_get_format(surface) != CAIRO_FORMAT_ARGB32) return -1;
-    cairo_surface_flush(surface);
-    const int width = cairo_image_surface_get_width(surface);
-    const int height = cairo_image_surface_get_height(surface);
-    const int stride = cairo_image_surface_get_stride(surface);
-    const unsigned char *pixels = cairo_image_surface_get_data(surface);
-    if (width <= 0 || height <= 0 || !pixels) return -1;
-
-    const int opaque = bp_pixels_opaque(pixels, stride, width, height);
-    const size_t channels = opaque ? 3 : 4;
-    const size_t rowBytes = (size_t)width * channels + 1;
-    unsigned char *line = (unsigned char *)malloc(rowBytes);
-    if (!line) return -1;
-
-    bp_buffer b = { NULL, 0, 0, 0 };
-    static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-    bp_buffer_append(&b, signature, 8);
-    unsigned char ihdr[13];
-    bp_put32(ihdr, (uint32_t)width);
-    bp_put32(ihdr + 4, (uint32_t)height);
-    ihdr[8] = 8;                       // bit depth
-    ihdr[9] = opaque ? 2 : 6;          // RGB or RGBA
-    ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
-    bp_png_chunk(&b, "IHDR", ihdr, 13);
-    if (!opaque) {
-        static const unsigned char white[6] = { 0, 0xff, 0, 0xff, 0, 0xff };
-        bp_png_chunk(&b, "bKGD", white, 6);
-    }
-    if (dpi > 0) {
-        unsigned char phys[9];
-        uint32_t perMetre = (uint32_t)(dpi / 0.0254 + 0.5);
-        bp_put32(phys, perMetre);
-        bp_put32(phys + 4, perMetre);
-        phys[8] = 1;                   // unit: metre
-        bp_png_chunk(&b, "pHYs", phys, 9);
-    }
-
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) { free(line); free(b.data); return -1; }
-    enum { CHUNK = 65536 };
-    unsigned char *idat = (unsigned char *)malloc(CHUNK);
-    if (!idat) { deflateEnd(&z); free(line); free(b.data); return -1; }
-    z.next_out = idat;
-    z.avail_out = CHUNK;
-    int ok = 1;
-    for (int y = 0; y <= height && ok; y++) {
-        int flush = Z_NO_FLUSH;
-        if (y < height) {
-            const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
-            line[0] = 0;               // filter: none
-            bp_png_row(row, width, opaque, line + 1);
-            z.next_in = line;
-            z.avail_in = (uInt)rowBytes;
-        } else {
-            z.next_in = NULL;
-            z.avail_in = 0;
-            flush = Z_FINISH;
-        }
-        for (;;) {
-            int rc = deflate(&z, flush);
-            if (rc == Z_STREAM_ERROR) { ok = 0; break; }
-            if (z.avail_out == 0) {
-                bp_png_chunk(&b, "IDAT", idat, CHUNK);
-                z.next_out = idat;
-                z.avail_out = CHUNK;
-                continue;
-            }
-            if (flush == Z_FINISH ? rc == Z_STREAM_END : z.avail_in == 0) break;
-        }
-    }
-    if (ok && z.avail_out < CHUNK) bp_png_chunk(&b, "IDAT", idat, (uint32_t)(CHUNK - z.avail_out));
-    deflateEnd(&z);
-    free(idat);
-    free(line);
-    bp_png_chunk(&b, "IEND", NULL, 0);
-    if (!ok || b.failed) { free(b.data); return -1; }
-    *out = b.data;
-    *length = b.length;
-    return 0;
-}
-
-// --- animated PNG (APNG) pieces: the chunks are assembled in Swift (APNG.swift)
-
-/// The CRC-32 of a PNG chunk: over its 4-byte type and then its data.
-static inline uint32_t bp_png_crc(const unsigned char *type, const unsigned char *data, size_t n) {
-    uLong crc = crc32(0L, (const Bytef *)type, 4);
-    while (n > 0) {                    // crc32 takes a uInt length
-        uInt part = n > 0x40000000u ? 0x40000000u : (uInt)n;
-        crc = crc32(crc, data, part);
-        data += part;
-        n -= part;
-    }
-    return (uint32_t)crc;
-}
-
-/// The smallest rectangle holding every pixel that differs between two ARGB32 images of
-/// the same size: 1 and `box` = { x, y, width, height }, or 0 when they are identical.
-static inline int bp_pixels_changed_box(const unsigned char *a, int strideA, const unsigned char *b, int strideB,
-                                        int width, int height, int box[4]) {
-    int minX = width, minY = height, maxX = -1, maxY = -1;
-    for (int y = 0; y < height; y++) {
-        const uint32_t *ra = (const uint32_t *)(a + (size_t)y * strideA);
-        const uint32_t *rb = (const uint32_t *)(b + (size_t)y * strideB);
-        if (memcmp(ra, rb, (size_t)width * 4) == 0) continue;
-        int first = 0, last = width - 1;
-        while (ra[first] == rb[first]) first++;
-        while (ra[last] == rb[last]) last--;
-        if (first < minX) minX = first;
-        if (last > maxX) maxX = last;
-        if (minY > y) minY = y;
-        maxY = y;
-    }
-    if (maxY < 0) return 0;
-    box[0] = minX; box[1] = minY; box[2] = maxX - minX + 1; box[3] = maxY - minY + 1;
-    return 1;
-}
-
 /// The zlib stream of a rectangle of ARGB32 pixels as PNG image data: each row filter type
 /// 0 and its samples as `bp_png_row` writes them (RGB when `opaque`, else RGBA), one stream
-/// at `level`, exactly as `bp_png_encode` compresses a whole image. The rectangle must lie
+/// at `level`, `bp_png_encode` compresses a whole image with it. The rectangle must lie
 /// inside the image. Returns 0 and a malloc'ed buffer (free it with `free`), or -1.
 static int bp_png_deflate_rect(const unsigned char *pixels, int stride, int x0, int y0, int width, int height,
                                int opaque, int level, unsigned char **out, size_t *length) {
@@ -330,5 +203,100 @@ static int bp_png_deflate_rect(const unsigned char *pixels, int stride, int x0, 
     *length = b.length;
     return 0;
 }
+
+/// Encodes an ARGB32 image surface as PNG: 8-bit RGB when every pixel is opaque,
+/// else RGBA un-premultiplied exactly as cairo's own PNG writer does it (with its
+/// white bKGD); filter type 0 on every row, one zlib stream at `level`, IDAT chunks
+/// of 64 KiB, and a pHYs chunk for `dpi` (none when dpi <= 0). Deterministic for a
+/// given zlib. Returns 0 and a malloc'ed buffer (free it with `free`), or -1.
+static int bp_png_encode(cairo_surface_t *surface, int level, double dpi, unsigned char **out, size_t *length) {
+    *out = NULL;
+    *length = 0;
+    if (!surface || cairo_surface_get_type(surface) != CAIRO_SURFACE_TYPE_IMAGE) return -1;
+    if (cairo_image_surface_get_format(surface) != CAIRO_FORMAT_ARGB32) return -1;
+    cairo_surface_flush(surface);
+    const int width = cairo_image_surface_get_width(surface);
+    const int height = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char *pixels = cairo_image_surface_get_data(surface);
+    if (width <= 0 || height <= 0 || !pixels) return -1;
+
+    const int opaque = bp_pixels_opaque(pixels, stride, width, height);
+    bp_buffer b = { NULL, 0, 0, 0 };
+    static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    bp_buffer_append(&b, signature, 8);
+    unsigned char ihdr[13];
+    bp_put32(ihdr, (uint32_t)width);
+    bp_put32(ihdr + 4, (uint32_t)height);
+    ihdr[8] = 8;                       // bit depth
+    ihdr[9] = opaque ? 2 : 6;          // RGB or RGBA
+    ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+    bp_png_chunk(&b, "IHDR", ihdr, 13);
+    if (!opaque) {
+        static const unsigned char white[6] = { 0, 0xff, 0, 0xff, 0, 0xff };
+        bp_png_chunk(&b, "bKGD", white, 6);
+    }
+    if (dpi > 0) {
+        unsigned char phys[9];
+        uint32_t perMetre = (uint32_t)(dpi / 0.0254 + 0.5);
+        bp_put32(phys, perMetre);
+        bp_put32(phys + 4, perMetre);
+        phys[8] = 1;                   // unit: metre
+        bp_png_chunk(&b, "pHYs", phys, 9);
+    }
+
+    // The image data: one zlib stream (the same as an APNG frame's), in IDAT chunks of 64 KiB.
+    unsigned char *stream = NULL;
+    size_t streamLength = 0;
+    if (bp_png_deflate_rect(pixels, stride, 0, 0, width, height, opaque, level, &stream, &streamLength) != 0) { free(b.data); return -1; }
+    enum { CHUNK = 65536 };
+    for (size_t at = 0; at < streamLength; at += CHUNK) {
+        size_t n = streamLength - at < CHUNK ? streamLength - at : CHUNK;
+        bp_png_chunk(&b, "IDAT", stream + at, (uint32_t)n);
+    }
+    free(stream);
+    bp_png_chunk(&b, "IEND", NULL, 0);
+    if (b.failed) { free(b.data); return -1; }
+    *out = b.data;
+    *length = b.length;
+    return 0;
+}
+
+// --- animated PNG (APNG) pieces: the chunks are assembled in Swift (APNG.swift)
+
+/// The CRC-32 of a PNG chunk: over its 4-byte type and then its data.
+static inline uint32_t bp_png_crc(const unsigned char *type, const unsigned char *data, size_t n) {
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    while (n > 0) {                    // crc32 takes a uInt length
+        uInt part = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        crc = crc32(crc, data, part);
+        data += part;
+        n -= part;
+    }
+    return (uint32_t)crc;
+}
+
+/// The smallest rectangle holding every pixel that differs between two ARGB32 images of
+/// the same size: 1 and `box` = { x, y, width, height }, or 0 when they are identical.
+static inline int bp_pixels_changed_box(const unsigned char *a, int strideA, const unsigned char *b, int strideB,
+                                        int width, int height, int box[4]) {
+    int minX = width, minY = height, maxX = -1, maxY = -1;
+    for (int y = 0; y < height; y++) {
+        const uint32_t *ra = (const uint32_t *)(a + (size_t)y * strideA);
+        const uint32_t *rb = (const uint32_t *)(b + (size_t)y * strideB);
+        if (memcmp(ra, rb, (size_t)width * 4) == 0) continue;
+        int first = 0, last = width - 1;
+        while (ra[first] == rb[first]) first++;
+        while (ra[last] == rb[last]) last--;
+        if (first < minX) minX = first;
+        if (last > maxX) maxX = last;
+        if (minY > y) minY = y;
+        maxY = y;
+    }
+    if (maxY < 0) return 0;
+    box[0] = minX; box[1] = minY; box[2] = maxX - minX + 1; box[3] = maxY - minY + 1;
+    return 1;
+}
+
 
 #endif
