@@ -103,9 +103,9 @@ struct LayeredLayout {
         return nil
     }
 
-    /// Whether a polyline runs in one gentle arc: no turn sharper than 12° within 6 pt,
-    /// and not bending both ways by more than 10° each (an S).
-    static func isGentle(_ poly: [Point]) -> Bool {
+    /// Whether a polyline runs in one gentle arc: no turn sharper than `sharpest`° within
+    /// 6 pt, and not bending both ways by more than `bothWays`° each (an S).
+    static func isGentle(_ poly: [Point], sharpest: Double = 16, bothWays: Double = 12) -> Bool {
         var pts = [poly[0]]
         for p in poly.dropFirst() where (p - pts[pts.count - 1]).length >= 2 { pts.append(p) }
         guard pts.count >= 3 else { return true }
@@ -122,7 +122,7 @@ struct LayeredLayout {
             if t > 0 { left += t } else { right -= t }
             if i + 3 <= turns.count { sharp = max(sharp, abs(turns[i..<(i + 3)].reduce(0, +))) }
         }
-        return sharp <= 16 && min(left, right) <= 12
+        return sharp <= sharpest && min(left, right) <= bothWays
     }
 
     /// The layout, one step after another (each documented on `Skeleton`).
@@ -856,6 +856,16 @@ extension LayeredLayout {
                 for option in options where clear(option.poly, e) && LayeredLayout.isGentle(option.poly) {
                     let s = strays(option.poly)
                     if best == nil || s < best!.strays - 0.5 { best = (option.route, s) }
+                }
+                // A curve that strays far out of its lane runs through its neighbours' label
+                // room: then a lane curve that bends a little more (still short of a corner or
+                // an S a reader sees: 20° within 6 pt, 15° both ways) is the better edge.
+                if best == nil || best!.strays > 8 {
+                    for option in [(curve, poly)] + options.dropFirst() where clear(option.poly, e)
+                        && LayeredLayout.isGentle(option.poly, sharpest: 18.5, bothWays: 13.5) {
+                        let s = strays(option.poly)
+                        if best == nil || s < best!.strays - 4 { best = (option.route, s) }
+                    }
                 }
                 if let best { return best.route }
             }
