@@ -35,10 +35,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BPGraphTests", dependencies: ["BPGraph"], exclude: ["DOTGolden"]),
+        // What the test targets share (running work on threads of its own).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Renders through libgvc: geometry of the SVGs, formats, escaping, memory.
-        .testTarget(name: "BPGraphRenderTests", dependencies: ["BPGraph", "BPGraphRender"], exclude: ["Corpus"]),
+        .testTarget(name: "BPGraphRenderTests", dependencies: ["BPGraph", "BPGraphRender", "TestSupport"], exclude: ["Corpus"]),
         // Runs the built executable as a user would: exit codes, stdin, messages.
-        .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph"]),
+        .testTarget(name: "bpgraphCLITests", dependencies: ["bpgraph", "TestSupport"]),
         // Release-mode benchmarks: swift run -c release bpgraph-bench
         .executableTarget(name: "bpgraph-bench", dependencies: ["BPGraph", "BPGraphRender"], path: "Benchmarks/bpgraph-bench"),
     ],

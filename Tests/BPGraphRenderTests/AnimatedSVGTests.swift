@@ -5,6 +5,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 /// An XML element tree, as a conforming XML parser reads the document (Foundation's
 /// XMLParser: libxml2 on Linux), comments and whitespace-only text left out.
