@@ -828,17 +828,6 @@ extension LayeredLayout {
                 // neighbours its virtual items were kept apart from at every rank it
                 // crosses: their labels sit there), clear of the nodes: the straight
                 // line, the lane pulled towards it, or a single arc.
-                // How far a curve strays out of the lane, summed over the ranks it crosses.
-                func strays(_ poly: [Point]) -> Double {
-                    var out = 0.0
-                    for x in virtuals {
-                        let r = items[x].rank, i = indexInRank[x]
-                        guard let at = LayeredLayout.crossing(poly, atU: u[r]) else { return .infinity }
-                        if i > 0 { out += max(0, v[order[r][i - 1]] + separation(order[r][i - 1], x) - 1 - at) }
-                        if i + 1 < order[r].count { out += max(0, at - (v[order[r][i + 1]] - separation(x, order[r][i + 1]) + 1)) }
-                    }
-                    return out
-                }
                 var options: [(route: [Point], poly: [Point])] = [(straight, [a, b])]
                 for t in stride(from: 0.1, through: 0.9, by: 0.1) {
                     // Lane points pulled towards the straight line.
@@ -852,20 +841,33 @@ extension LayeredLayout {
                 for step in [8.0, 16, 24, 36, 48] {
                     for side in [1.0, -1.0] { let route = arc(side * step * 2); options.append((route, sampleBezier(route, steps: 16))) }
                 }
-                var best: (route: [Point], strays: Double)?
-                for option in options where clear(option.poly, e) && LayeredLayout.isGentle(option.poly) {
-                    let s = strays(option.poly)
-                    if best == nil || s < best!.strays - 0.5 { best = (option.route, s) }
+                // How far a curve strays out of the lane, summed over the ranks it crosses.
+                func strays(_ poly: [Point]) -> Double {
+                    var out = 0.0
+                    for x in virtuals {
+                        let r = items[x].rank, i = indexInRank[x]
+                        guard let at = LayeredLayout.crossing(poly, atU: u[r]) else { return .infinity }
+                        if i > 0 { out += max(0, v[order[r][i - 1]] + separation(order[r][i - 1], x) - 1 - at) }
+                        if i + 1 < order[r].count { out += max(0, at - (v[order[r][i + 1]] - separation(x, order[r][i + 1]) + 1)) }
+                    }
+                    return out
                 }
+                // The candidate clear of the nodes and gentle enough that strays least (by more
+                // than `margin` than the best so far).
+                var best: (route: [Point], strays: Double)?
+                func consider(_ candidates: ArraySlice<(route: [Point], poly: [Point])>, sharpest: Double, bothWays: Double, margin: Double) {
+                    for option in candidates where clear(option.poly, e)
+                        && LayeredLayout.isGentle(option.poly, sharpest: sharpest, bothWays: bothWays) {
+                        let s = strays(option.poly)
+                        if best == nil || s < best!.strays - margin { best = (option.route, s) }
+                    }
+                }
+                consider(options[...], sharpest: 16, bothWays: 12, margin: 0.5)
                 // A curve that strays far out of its lane runs through its neighbours' label
                 // room: then a lane curve that bends a little more (still short of a corner or
                 // an S a reader sees: 20° within 6 pt, 15° both ways) is the better edge.
                 if best == nil || best!.strays > 8 {
-                    for option in [(curve, poly)] + options.dropFirst() where clear(option.poly, e)
-                        && LayeredLayout.isGentle(option.poly, sharpest: 18.5, bothWays: 13.5) {
-                        let s = strays(option.poly)
-                        if best == nil || s < best!.strays - 4 { best = (option.route, s) }
-                    }
+                    consider(([(curve, poly)] + options.dropFirst())[...], sharpest: 18.5, bothWays: 13.5, margin: 4)
                 }
                 if let best { return best.route }
             }
