@@ -53,13 +53,6 @@ extension Figure {
                 guard darkPlan == nil else {
                     throw SpecError(Diagnostic(.render, file: name, message: "--theme auto animates SVG only; for an APNG use --theme light or dark"))
                 }
-                // The APNG encoder takes every frame's pixels at once: refuse what would not fit.
-                let steps = try steps()
-                let one = try drawing().pixelSize ?? (0, 0)
-                let bytes = Double(steps.count) * Double(one.width) * Double(one.height + 40 * Int(settings.dpi / 72)) * 4
-                if bytes > Self.maximumAnimationBytes {
-                    throw SpecError(Diagnostic(.limit, file: name, message: "an APNG of \(steps.count) frames of about \(one.width)×\(one.height) pixels would hold \(Int((bytes / 1e9).rounded(.up))) GB of pixels while it is made; use a lower --dpi or an animated .svg"))
-                }
                 let drawings = try self.drawings()
                 return try APNGEncoder.encode(frames: drawings, delaysMs: try APNGEncoder.delays(count: drawings.count, frameMs: frameMs))
             }
@@ -80,12 +73,24 @@ extension Figure {
         return frames
     }
 
-    /// The step frames of this figure's one theme, not yet encoded.
+    /// The step frames of this figure's one theme, not yet encoded. The APNG encoder takes
+    /// every frame's pixels at once: once the first frame shows their size, what would not
+    /// fit (`maximumAnimationBytes`) is refused before the rest are drawn.
     private func drawings() throws -> [Drawing] {
         let steps = try steps()
+        var drawings: [Drawing] = []
         do {
-            return try Renderer.shared.drawSteps(plan: plan, steps: steps, style: StepStyle(theme: settings.options.theme),
-                                                 format: settings.format, dpi: settings.dpi)
+            try Renderer.shared.drawSteps(plan: plan, steps: steps, style: StepStyle(theme: settings.options.theme),
+                                          format: settings.format, dpi: settings.dpi) { k, drawing in
+                if k == 0, let one = drawing.pixelSize {
+                    let bytes = Double(steps.count) * Double(one.width) * Double(one.height) * 4
+                    if bytes > Self.maximumAnimationBytes {
+                        throw SpecError(Diagnostic(.limit, file: name, message: "an APNG of \(steps.count) frames of \(one.width)×\(one.height) pixels would hold \(Int((bytes / 1e9).rounded(.up))) GB of pixels while it is made; use a lower --dpi or an animated .svg"))
+                    }
+                }
+                drawings.append(drawing)
+            }
         } catch let error as RenderError { throw SpecError(Diagnostic(.render, file: name, message: error.message)) }
+        return drawings
     }
 }

@@ -67,6 +67,19 @@ struct StepsCLITests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("frames").path)) ?? []).isEmpty)
     }
 
+    @Test("an APNG whose frames would not fit in memory is refused after its first frame: one line, exit 1, no file, no stale file")
+    func apngTooLarge() throws {
+        // 41 steps of a 20-node chain at 900 dpi (each frame within a PNG's 32,767 pixels a side): far more than 2 GB of pixels held at once.
+        let nodes = [#"{"id": "n0", "value": 0.5}"#] + (1..<20).map { #"{"id": "n\#($0)", "op": "tanh", "in": ["n\#($0 - 1)"]}"# }
+        let dir = try scratch(["chain.json": #"{"nodes": ["# + nodes.joined(separator: ", ") + #"], "output": "n19"}"#, "chain.png": "old"])
+        let run = try bpgraph(["render", "chain.json", "--animate", "--dpi", "900", "-o", "chain.png"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("chain.json: an APNG of 41 frames of "), "\(run.stderr)")
+        #expect(run.stderr.hasSuffix("GB of pixels while it is made; use a lower --dpi or an animated .svg\n"))
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("chain.png").path))
+    }
+
     @Test("--animate: an APNG of N frames and an SVG of N frame groups, --frame-ms timing them, the same bytes on a rerun")
     func animate() throws {
         let dir = try scratch(["sigmoid.json": sigmoidSpec])
