@@ -40,6 +40,13 @@ struct LabelPlacer {
         var readable: Bool = true
         /// Whether a label overlaps a node or another label there.
         var overlaps: Bool = false
+        /// Whether another edge comes within half a point of a label as near as its own
+        /// (the reader can't tell whose it is).
+        var ambiguous: Bool = false
+        /// Then: the other curve (index into `curves`) that comes as near to the label as
+        /// its own edge, and that label's centre (Graphviz coordinates).
+        var crowdedBy: Int?
+        var crowdedAt: Point?
     }
 
     let frame: Frame
@@ -246,8 +253,8 @@ struct LabelPlacer {
             return (valueBox, gradientBox)
         }
 
-        func cost(_ b: Box?) -> (overlap: Double, crossing: Double, other: Double) {
-            guard let b else { return (0, 0, .infinity) }
+        func cost(_ b: Box?) -> (overlap: Double, crossing: Double, other: Double, by: Int) {
+            guard let b else { return (0, 0, .infinity, -1) }
             let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
             var overlap = 0.0
             boxGrid.query(padded, into: &scratch)
@@ -260,7 +267,7 @@ struct LabelPlacer {
             let near = Box(minX: b.minX - clearance, minY: b.minY - clearance, maxX: b.maxX + clearance, maxY: b.maxY + clearance)
             // (An edge through the label itself costs far more than one merely near it:
             // where no spot is clear, the label at least stays off other edges.)
-            var crossing = 0.0, other = Double.infinity
+            var crossing = 0.0, other = Double.infinity, by = -1
             segmentGrid.query(near, into: &scratch)
             for id in scratch {
                 let (c, i) = (Int(segments[id].curve), Int(segments[id].end))
@@ -272,9 +279,10 @@ struct LabelPlacer {
                 // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
                 if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX
                     || min(p.y, q.y) - other > b.maxY || max(p.y, q.y) + other < b.minY { continue }
-                other = min(other, b.distance(to: p, q))
+                let d = b.distance(to: p, q)
+                if d < other { other = d; by = c }
             }
-            return (overlap, crossing, other)
+            return (overlap, crossing, other, by)
         }
         // How near the label is to its own edge (either of its curves: the reader sees
         // the forward and the backward arrow as one edge).
@@ -296,17 +304,20 @@ struct LabelPlacer {
         let readableMargin = 1.5
         // How far apart along the edge a value and its gradient may sit.
         let pairLimit = 20.0
-        func shortfall(_ b: Box?, _ c: (overlap: Double, crossing: Double, other: Double)) -> Double {
+        func shortfall(_ b: Box?, _ c: (overlap: Double, crossing: Double, other: Double, by: Int), margin: Double = readableMargin) -> Double {
             guard b != nil, c.crossing > 0 else { return 0 }
-            return max(0, ownDistance(b) + readableMargin - c.other)
+            return max(0, ownDistance(b) + margin - c.other)
         }
+        // A label another edge comes within a point of as near as its own reads as that
+        // edge's: room is made for it (`crowdedBy`).
+        let ambiguousMargin = 1.0
 
         // Prefer spots near dot's label position where the spline runs flat (there
         // the value and the gradient sit close together, as in the book); any spot
         // touching a node, a label or another edge only if there is no clean one.
         // Spots in tiers: clean (clear of every other edge); readable (every other edge
         // clearly farther than its own); free of nodes and labels; the rest.
-        var best: (tier: Int, score: Double, value: Box?, gradient: Box?, overlap: Double)?
+        var best: (tier: Int, score: Double, value: Box?, gradient: Box?, overlap: Double, ambiguous: Bool, by: Int?, at: Box?)?
         for candidate in candidates {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.tier == 0, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
@@ -326,14 +337,19 @@ struct LabelPlacer {
             var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
             if apart > 0 { tier = max(tier, 2) }
             let score = overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5
-            if best == nil || (tier, score) < (best!.tier, best!.score) { best = (tier, score, vb, gb, overlap) }
+            if best == nil || (tier, score) < (best!.tier, best!.score) {
+                // (The label that reads as another edge's, and that edge.)
+                let sv = shortfall(vb, a, margin: ambiguousMargin), sg = shortfall(gb, b, margin: ambiguousMargin)
+                let (by, at): (Int, Box?) = sv >= sg ? (a.by, vb) : (b.by, gb)
+                best = (tier, score, vb, gb, overlap, max(sv, sg) > 0, by >= 0 && max(sv, sg) > 0 ? by : nil, at)
+            }
         }
         if best == nil {
             // A spline too short or too steep for any candidate: stack at the anchor point.
             let p = stations.min { abs($0.s - anchorS) < abs($1.s - anchorS) }?.point ?? valueCurve[0]
             let vb = valueSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y + gap, maxX: p.x + $0.0 / 2, maxY: p.y + gap + $0.1) }
             let gb = gradientSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y - gap - $0.1, maxX: p.x + $0.0 / 2, maxY: p.y - gap) }
-            best = (3, 0, vb, gb, 1)
+            best = (3, 0, vb, gb, 1, false, nil, nil)
         }
         let chosen = best!
         if let v = chosen.value { placed.append(v); boxGrid.insert(v) }
@@ -342,6 +358,7 @@ struct LabelPlacer {
                          gradient: chosen.gradient.map { fromCanonical($0.center) },
                          valueBox: chosen.value.map(fromCanonical),
                          gradientBox: chosen.gradient.map(fromCanonical),
-                         clean: chosen.tier == 0, readable: chosen.tier <= 1, overlaps: chosen.overlap > 0)
+                         clean: chosen.tier == 0, readable: chosen.tier <= 1, overlaps: chosen.overlap > 0,
+                         ambiguous: chosen.ambiguous, crowdedBy: chosen.by, crowdedAt: chosen.at.map { fromCanonical($0.center) })
     }
 }

@@ -191,10 +191,22 @@ final class LabelPlan {
         // that read as another edge's, then that are not clear, is kept (the most
         // compact of those). The last attempt's room (1.75×) is bounded so that
         // hopeless figures (dense random graphs) do not sprawl.
-        let attempts = nodes.count <= 400 ? [1.0, 1.4, 1.75] : [1.0]
-        func attempt(_ spread: Double) -> (overlapping: Int, unreadable: Int, unclean: Int) {
+        let retries = nodes.count <= 400
+        let forwardIndex = Dictionary(forward.indices.map { (forward[$0], $0) }, uniquingKeysWith: { a, _ in a })
+        var backOf: [EdgePointer: EdgePointer] = [:]
+        for entry in entries { if let back = entry.gradientEdge { backOf[back] = entry.edge } }
+        /// How an attempt came out: labels on text; labels that read as another edge's
+        /// and edges with a corner or an S; labels that are not clearly their own edge's,
+        /// that are not clear of other edges; and the area drawn.
+        typealias Outcome = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, area: Double)
+        var last: LayeredLayout.Skeleton?
+        var crowded: [Crowded] = []
+        func attempt(_ spread: Double, _ room: LayeredLayout.Room) -> Outcome {
             layout.spread = spread
-            let result = layout.run()
+            layout.room = room
+            let skeleton = layout.skeleton()
+            let result = skeleton.result()
+            last = skeleton
             for (k, n) in nodes.enumerated() { bp_node_set_coord(n, pointf(x: result.centers[k].x, y: result.centers[k].y)) }
             for (k, c) in clusters.enumerated() {
                 let b = result.groupBoxes[k]
@@ -205,28 +217,65 @@ final class LabelPlan {
                 install(e, result.routes[k])
                 if let i = entryOf[e], let back = entries[i].gradientEdge { install(back, offset(result.routes[k])) }
             }
-            return place(anchors: Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a }),
-                         borders: result.groupBoxes)
+            let placed = place(anchors: Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a }),
+                               borders: result.groupBoxes)
+            crowded = placed.crowded
+            return (placed.overlapping, placed.ambiguous + skeleton.bentRoutes(), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
-        // (Text on text is worse than text near another edge.)
-        var best: (overlapping: Int, unreadable: Int, unclean: Int, spread: Double)?
-        for spread in attempts {
-            let (overlapping, unreadable, unclean) = attempt(spread)
-            if best == nil || (overlapping, unreadable, unclean) < (best!.overlapping, best!.unreadable, best!.unclean) {
-                best = (overlapping, unreadable, unclean, spread)
+        // Lay out, route, place. While a label has no clean spot, again: with room made
+        // where labels read as another edge's (`makeRoom`, a few rounds while that
+        // helps), and with more room everywhere (1.4× and 1.75×, bounded so that
+        // hopeless figures do not sprawl). The attempt with the fewest labels on text,
+        // then that read as another edge's, that are not clearly their own, that are not
+        // clear, is kept; the most compact of those.
+        var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room)?
+        func consider(_ outcome: Outcome, _ spread: Double, _ room: LayeredLayout.Room) {
+            func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, o.ambiguous, o.unreadable, o.unclean, o.area) }
+            if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room) }
+        }
+        var room = LayeredLayout.Room()
+        var outcome = attempt(1, room)
+        consider(outcome, 1, room)
+        if retries && outcome.unclean > 0 {
+            for _ in 0..<Self.roomRounds where outcome.ambiguous > 0 {
+                guard let skeleton = last else { break }
+                var more = room
+                for c in crowded {
+                    guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by], j != k else { continue }
+                    skeleton.makeRoom(for: k, against: j, at: c.at, into: &more)
+                }
+                if more == room { break }
+                room = more
+                outcome = attempt(1, room)
+                consider(outcome, 1, room)
             }
-            if unclean == 0 { break }
+            let made = best!.room
+            for spread in [1.4, 1.75] where best!.outcome.unclean > 0 {
+                for room in made.isEmpty ? [made] : [LayeredLayout.Room(), made] where best!.outcome.unclean > 0 {
+                    consider(attempt(spread, room), spread, room)
+                }
+            }
         }
-        if let best, best.spread != layout.spread { _ = attempt(best.spread) }
+        if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
         fit()
     }
 
     /// The clearance between a label and its edge.
     private let gap = 2.5
+    /// At most this many layouts again with room made where labels read as another edge's.
+    static let roomRounds = 8
+
+    /// A label that reads as another edge's: its edge, the other edge (a backward arrow
+    /// stands for its forward one; nil: a group's border) and the label's centre.
+    struct Crowded {
+        var edge: EdgePointer
+        var by: EdgePointer?
+        var at: Point
+    }
 
     /// Places every label; how many overlap a node or a label, and how many found no
     /// clean spot.
-    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> (overlapping: Int, unreadable: Int, unclean: Int) {
+    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, crowded: [Crowded], extent: Box) {
         var obstacles: [Box] = []
         var node = agfstnode(graph)
         while let n = node {
@@ -255,7 +304,9 @@ final class LabelPlan {
         }
 
         var placer = LabelPlacer(frame: frame, gap: gap, obstacles: obstacles, curves: curves)
-        var unclean = 0, unreadable = 0, overlapping = 0
+        var unclean = 0, unreadable = 0, overlapping = 0, ambiguous = 0
+        var crowded: [Crowded] = []
+        var labelBoxes: [Box] = []
         // Short edges have the fewest spots, so they choose first.
         func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
         let order = entries.indices.sorted { a, b in
@@ -277,12 +328,22 @@ final class LabelPlan {
             let placement = placer.place(request)
             if !placement.clean { unclean += 1 }
             if !placement.readable { unreadable += 1 }
+            if placement.ambiguous {
+                ambiguous += 1
+                if let at = placement.crowdedAt {
+                    crowded.append(Crowded(edge: e, by: placement.crowdedBy.flatMap { $0 < allEdges.count ? allEdges[$0] : nil }, at: at))
+                }
+            }
             if placement.overlaps { overlapping += 1 }
             // A label with no spot (an edge with no route) stays at the anchor.
+            labelBoxes += [placement.valueBox, placement.gradientBox].compactMap { $0 }
             if let label = valueLabel { move(label, to: placement.value ?? anchors[e] ?? Point(0, 0)) }
             if let label = gradientLabel, let p = placement.gradient { move(label, to: p) }
         }
-        return (overlapping, unreadable, unclean)
+        var extent = LabelPlacer.bounds(curves.flatMap { $0 })
+        for box in obstacles { extent = extent.union(box) }
+        for box in labelBoxes { extent = extent.union(box) }
+        return (overlapping, ambiguous, unreadable, unclean, crowded, extent)
     }
 
     /// Installs a route (cubic Bézier control points, centre to centre) as the edge's

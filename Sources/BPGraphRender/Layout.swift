@@ -73,6 +73,17 @@ struct LayeredLayout {
     /// How much room between neighbours, as a multiple of what the labels need (grown
     /// when labels found no clean spot).
     var spread: Double = 1
+    /// Room made where a label found no readable spot (`Skeleton.makeRoom`).
+    var room = Room()
+
+    /// Extra room, by place: more distance before an item from the one before it in
+    /// its rank, and a longer gap after a rank. Items and ranks are numbered the same
+    /// in every run of one layout (nothing before the order depends on the room).
+    struct Room: Equatable {
+        var beforeItem: [Int: Double] = [:]
+        var afterRank: [Int: Double] = [:]
+        var isEmpty: Bool { beforeItem.isEmpty && afterRank.isEmpty }
+    }
 
     // MARK: Frame
 
@@ -106,9 +117,16 @@ struct LayeredLayout {
     /// Whether a polyline runs in one gentle arc: no turn sharper than `sharpest`° within
     /// 6 pt, and not bending both ways by more than `bothWays`° each (an S).
     static func isGentle(_ poly: [Point], sharpest: Double = 16, bothWays: Double = 12) -> Bool {
+        let b = bends(poly)
+        return b.sharp <= sharpest && min(b.left, b.right) <= bothWays
+    }
+
+    /// How a polyline bends: its sharpest turn within 6 pt, and its total turning left
+    /// and right, in degrees.
+    static func bends(_ poly: [Point]) -> (sharp: Double, left: Double, right: Double) {
         var pts = [poly[0]]
         for p in poly.dropFirst() where (p - pts[pts.count - 1]).length >= 2 { pts.append(p) }
-        guard pts.count >= 3 else { return true }
+        guard pts.count >= 3 else { return (0, 0, 0) }
         var turns: [Double] = []
         for i in 1..<(pts.count - 1) {
             let d1 = pts[i] - pts[i - 1], d2 = pts[i + 1] - pts[i]
@@ -122,11 +140,22 @@ struct LayeredLayout {
             if t > 0 { left += t } else { right -= t }
             if i + 3 <= turns.count { sharp = max(sharp, abs(turns[i..<(i + 3)].reduce(0, +))) }
         }
-        return sharp <= sharpest && min(left, right) <= bothWays
+        return (sharp, left, right)
+    }
+
+    /// How far a polyline is from gentle: its sharpest turn against a corner's 20°, or its
+    /// lesser way of bending against an S's 15°, whichever is worse (over 1: a reader
+    /// sees a corner or an S).
+    static func bendiness(_ poly: [Point]) -> Double {
+        let b = bends(poly)
+        return max(b.sharp / 20, min(b.left, b.right) / 15)
     }
 
     /// The layout, one step after another (each documented on `Skeleton`).
-    func run() -> Result {
+    func run() -> Result { skeleton().result() }
+
+    /// Every step run, the working state kept (for `Skeleton.makeRoom`).
+    func skeleton() -> Skeleton {
         var s = Skeleton(self)
         s.assignRanks()
         s.makeItems()
@@ -135,7 +164,7 @@ struct LayeredLayout {
         s.assignU()
         s.boxGroups()
         s.route()
-        return s.result()
+        return s
     }
 }
 
@@ -558,7 +587,7 @@ extension LayeredLayout {
                 let title = gb.map { frame == .leftToRight ? groups[$0].labelHeight + 4 : 0 } ?? 0
                 s = max(s, half(a) + half(b) + (ga == nil || gb == nil ? margin : 2 * margin) + 8 + title)
             }
-            return s
+            return s + (layout.room.beforeItem[b] ?? 0)
         }
 
         /// Step 4: each item's place across. Items start packed at their separations; then
@@ -654,8 +683,9 @@ extension LayeredLayout {
                             var j = i
                             while j < row.count, items[row[j]].group == nil { j += 1 }
                             let run = Array(row[i..<j])
-                            let lower = i > 0 ? items[row[i - 1]].group.map { groupBottom[$0] + 8 } : nil
-                            let upper = j < row.count ? items[row[j]].group.map { groupTop[$0] - 8 } : nil
+                            // (Room made beside a box counts from the box.)
+                            let lower = i > 0 ? items[row[i - 1]].group.map { groupBottom[$0] + 8 + (layout.room.beforeItem[row[i]] ?? 0) } : nil
+                            let upper = j < row.count ? items[row[j]].group.map { groupTop[$0] - 8 - (layout.room.beforeItem[row[j]] ?? 0) } : nil
                             let t = run.map { target($0) }
                             project(run, targets: t.map(\.0), weights: t.map(\.1), lower: lower, upper: upper)
                             i = j
@@ -708,7 +738,7 @@ extension LayeredLayout {
                 if span.hi < maxRank { intrusion[span.hi] += margin + 4 }
                 if span.lo > 0, span.lo <= maxRank { intrusion[span.lo - 1] += margin + 4 + (frame == .topToBottom ? groups[g].labelHeight + 4 : 0) }
             }
-            for g in room.indices { room[g] += intrusion[g] }
+            for g in room.indices { room[g] += intrusion[g] + (layout.room.afterRank[g] ?? 0) }
             // Twins (x · x) arc apart, and their arcs must stay gentle: a wider gap.
             let twinGap = self.twinGap
             var twinCount: [Int: Int] = [:]
@@ -820,6 +850,7 @@ extension LayeredLayout {
             let virtuals = Array(chain[k].dropFirst().dropLast())
             let lane = virtuals.map { Point(u[items[$0].rank], v[$0]) }
             let straight = [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b]
+            var options: [(route: [Point], poly: [Point])] = []
             if !lane.isEmpty {
                 let curve = smooth([a] + lane + [b])
                 let poly = sampleBezier(curve, steps: 16)
@@ -828,7 +859,7 @@ extension LayeredLayout {
                 // neighbours its virtual items were kept apart from at every rank it
                 // crosses: their labels sit there), clear of the nodes: the straight
                 // line, the lane pulled towards it, or a single arc.
-                var options: [(route: [Point], poly: [Point])] = [(straight, [a, b])]
+                options = [(straight, [a, b])]
                 for t in stride(from: 0.1, through: 0.9, by: 0.1) {
                     // Lane points pulled towards the straight line.
                     let pulled = lane.map { p -> Point in
@@ -872,42 +903,63 @@ extension LayeredLayout {
                 if let best { return best.route }
             }
             if clear([a, b], e) { return straight }
-            // Bulge towards where the virtual items are.
+            // Bulge towards where the virtual items are: the first arc clear of the nodes
+            // and gentle; else, of those clear and the lane, the least bent.
             let mid = chain[k].dropFirst().dropLast().map { v[$0] }
             let lineV = (a.y + b.y) / 2
             let side: Double = mid.isEmpty ? 1 : ((mid.reduce(0, +) / Double(mid.count)) >= lineV ? 1 : -1)
+            let laneCurve = smooth([a] + lane + [b])
+            var fallback: (route: [Point], bendiness: Double) = (laneCurve, LayeredLayout.bendiness(sampleBezier(laneCurve, steps: 16)))
+            for option in options.dropFirst() where clear(option.poly, e) {
+                let bent = LayeredLayout.bendiness(option.poly)
+                if bent < fallback.bendiness { fallback = (option.route, bent) }
+            }
             for step in [12.0, 24, 36, 48, 64, 80, 100, 130] {
                 for s in [side, -side] {
-                    let candidate = arc(s * step * 2)
-                    if clear(sampleBezier(candidate, steps: 16), e) { return candidate }
+                    let candidate = arc(s * step * 2), poly = sampleBezier(candidate, steps: 16)
+                    guard clear(poly, e) else { continue }
+                    let bent = LayeredLayout.bendiness(poly)
+                    if bent <= 0.92 { return candidate }
+                    if bent < fallback.bendiness { fallback = (candidate, bent) }
                 }
             }
-            return smooth([a] + lane + [b])
+            return fallback.route
         }
 
         /// A node's inputs arrive in argument order. Where the routes would not, each
         /// input arrives at a port on the node's near side, handed out in argument order
-        /// (first on top), along a single arc that meets the port head-on.
+        /// (first on top), along a single arc.
         private mutating func arriveInArgumentOrder() {
             for h in 0..<n where inEdges[h].count > 1 {
                 let c = centers[h]
                 let halfAlong = along(nodes[h]) / 2, halfAcross = across(nodes[h]) / 2
-                func arrival(_ route: [Point]) -> Double {
+                // Where an edge reaches the node: read along v (first on top), or along u
+                // (first before) where the ends spread further that way (inputs that all
+                // come in from above).
+                func arrival(_ route: [Point]) -> Point {
                     let from = route[route.count - 2], d = from - c, len = max(d.length, 1e-9)
-                    return c.y + d.y / len * (halfAcross + 8)
+                    return Point(c.x + d.x / len * (halfAlong + 8), c.y + d.y / len * (halfAcross + 8))
                 }
                 let ks = inEdges[h]
-                let natural = ks.map { arrival(routes[$0]) }
-                guard zip(natural, natural.dropFirst()).contains(where: { $1 < $0 - 0.5 }) else { continue }
+                let ends = ks.map { arrival(routes[$0]) }
+                let spreadU = (ends.map(\.x).max() ?? 0) - (ends.map(\.x).min() ?? 0)
+                let spreadV = (ends.map(\.y).max() ?? 0) - (ends.map(\.y).min() ?? 0)
+                // (Either way where the ends spread about as far both ways: a reader, like
+                // the quality measure, may read either.)
+                func outOfOrder(_ xs: [Double]) -> Bool { zip(xs, xs.dropFirst()).contains { $1 < $0 - 0.5 } }
+                let checkV = spreadV * 1.5 >= spreadU, checkU = spreadU * 1.5 >= spreadV
+                guard (checkV && outOfOrder(ends.map(\.y))) || (checkU && outOfOrder(ends.map(\.x))) else { continue }
                 let count = Double(ks.count)
                 let step = min(0.55 * halfAcross, 1.3 * halfAcross / (count - 1))
                 for (i, k) in ks.enumerated() {
                     let dv = (Double(i) - (count - 1) / 2) * step
                     let t = dv / max(halfAcross, 1e-9)
                     let port = Point(c.x - 0.9 * halfAlong * (1 - t * t).squareRoot(), c.y + dv)
-                    let a = centers[edges[k].from]
-                    let control = Point(port.x - max((port.x - a.x) * 0.45, 1), port.y)
-                    routes[k] = [a, a + (control - a) * (2.0 / 3), port + (control - port) * (2.0 / 3), port]
+                    // It comes in halfway between head-on and straight from its tail, so a
+                    // steep input turns gently over its whole length, not in a corner.
+                    let a = centers[edges[k].from], chord = port - a, length = max(chord.length, 1e-9)
+                    let w = chord * (1 / length) + Point(1, 0), wl = max(w.length, 1e-9)
+                    routes[k] = [a, a + chord * (1.0 / 3), port - w * (length / 3 / wl), port]
                 }
             }
         }
@@ -923,6 +975,48 @@ extension LayeredLayout {
                 let poly = sampleBezier(routes[k], steps: 16)
                 anchors[k] = poly.min { abs($0.x - target) < abs($1.x - target) } ?? a
             }
+        }
+
+        /// How many routes bend like a corner or an S (`bendiness` over 1).
+        func bentRoutes() -> Int {
+            routes.reduce(0) { $0 + ($1.count >= 4 && LayeredLayout.bendiness(sampleBezier($1, steps: 16)) > 1 ? 1 : 0) }
+        }
+
+        // MARK: 7. Room
+
+        /// Room for a label of edge `k` at `p` (Graphviz coordinates) that found no spot
+        /// where it reads as its own edge's, because edge `j` runs as near: in the gap
+        /// the label sits in, edges that leave one item together are moved apart at
+        /// their heads (and those that meet, at their tails); edges that cross there get
+        /// a longer gap, so the label can sit farther from the crossing; edges that just
+        /// run close are moved apart at both ends.
+        func makeRoom(for k: Int, against j: Int, at p: Point, into room: inout Room) {
+            let e = edges[k]
+            let pu = frame == .leftToRight ? p.x : -p.y
+            let r0 = rank[e.from], r1 = rank[e.to]
+            guard r1 > r0 else { return }
+            var g = r0
+            while g + 1 < r1 && u[g + 1] <= pu { g += 1 }
+            func item(_ edge: Int, _ r: Int) -> Int? {
+                let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
+                return r >= lo && r <= hi ? chain[edge][r - lo] : nil
+            }
+            let ka = item(k, g)!, kb = item(k, g + 1)!
+            let ja = item(j, g), jb = item(j, g + 1)
+            let delta = labelAcross(e) + 12
+            func apart(_ x: Int, _ y: Int, _ r: Int) {
+                let i = indexInRank[x], i2 = indexInRank[y]
+                guard i != i2 else { return }
+                room.beforeItem[order[r][min(i, i2) + 1], default: 0] += delta
+            }
+            if ja == ka, let jb { apart(kb, jb, g + 1); return }
+            if jb == kb, let ja { apart(ka, ja, g); return }
+            if let ja, let jb, (indexInRank[ka] < indexInRank[ja]) != (indexInRank[kb] < indexInRank[jb]) {
+                room.afterRank[g, default: 0] += labelAlong(e) / 2 + 12
+                return
+            }
+            if let ja { apart(ka, ja, g) }
+            if let jb { apart(kb, jb, g + 1) }
         }
 
         // MARK: To Graphviz

@@ -75,18 +75,18 @@ struct FigureQualityTests {
         #expect(templates.figures == 72)
         #expect(figures.figures == 30)
         for (name, t) in [("templates", templates), ("corpus", figures)] {
-            #expect(t.unpaired <= 2, "\(name): \(t.unpaired) values not across from their gradients")
+            #expect(t.unpaired == 0, "\(name): \(t.unpaired) values not across from their gradients")
             #expect(t.far == 0, "\(name): \(t.far) labels far from their edge")
             #expect(t.kinks == 0, "\(name): \(t.kinks) corners or S-bends")
-            #expect(t.order <= 2, "\(name): \(t.order) nodes whose inputs arrive out of argument order")
+            #expect(t.order == 0, "\(name): \(t.order) nodes whose inputs arrive out of argument order")
             #expect(t.overlaps == 0, "\(name): \(t.overlaps) overlapping boxes")
             #expect(t.margins == 0, "\(name): \(t.margins) figures with an empty band")
             #expect(t.border <= 2, "\(name): \(t.border) labels on a group's border")
-            #expect(t.ambiguous <= 6, "\(name): \(t.ambiguous) labels as near another edge as their own")
+            #expect(t.ambiguous <= 3, "\(name): \(t.ambiguous) labels as near another edge as their own")
         }
         // Left to right, the corpus is clean throughout.
         #expect(figures.clean == figures.figures, "corpus: \(figures.clean)/\(figures.figures) clean")
-        #expect(templates.clean >= 64, "templates: \(templates.clean)/\(templates.figures) clean")
+        #expect(templates.clean >= 70, "templates: \(templates.clean)/\(templates.figures) clean")
     }
 
     @Test("random 3–18-op graphs, both styles: paired labels, straight edges, inputs in order, tight canvas")
@@ -101,8 +101,8 @@ struct FigureQualityTests {
         #expect(t.margins == 0)
         #expect(t.border <= 2)
         // Dense random graphs still leave some labels with no spot clearly nearer their own
-        // edge than any other (the goal is 0; this build: 46 of 1,728 labels).
-        #expect(t.ambiguous <= 60, "\(t.ambiguous) labels as near another edge as their own")
-        #expect(t.clean >= 13, "\(t.clean)/\(t.figures) clean")
+        // edge than any other (the goal is 0; this build: 9 of 1,728 labels).
+        #expect(t.ambiguous <= 12, "\(t.ambiguous) labels as near another edge as their own")
+        #expect(t.clean >= 25, "\(t.clean)/\(t.figures) clean")
     }
 }
