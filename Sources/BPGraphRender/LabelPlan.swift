@@ -328,11 +328,13 @@ final class LabelPlan {
             let placement = placer.place(request)
             if !placement.clean { unclean += 1 }
             if !placement.readable { unreadable += 1 }
-            if placement.ambiguous {
+            // (Twins, x · x, are told apart by their arcs, not by their labels.)
+            let by = placement.crowdedBy.flatMap { $0 < allEdges.count ? allEdges[$0] : nil }
+            let twin = by.map { (bp_edge_tail($0) == bp_edge_tail(e) && bp_edge_head($0) == bp_edge_head(e))
+                || (bp_edge_tail($0) == bp_edge_head(e) && bp_edge_head($0) == bp_edge_tail(e)) } ?? false
+            if placement.ambiguous && !twin {
                 ambiguous += 1
-                if let at = placement.crowdedAt {
-                    crowded.append(Crowded(edge: e, by: placement.crowdedBy.flatMap { $0 < allEdges.count ? allEdges[$0] : nil }, at: at))
-                }
+                if let at = placement.crowdedAt { crowded.append(Crowded(edge: e, by: by, at: at)) }
             }
             if placement.overlaps { overlapping += 1 }
             // A label with no spot (an edge with no route) stays at the anchor.

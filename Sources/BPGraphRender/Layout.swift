@@ -852,6 +852,11 @@ extension LayeredLayout {
             let straight = [a, a + (b - a) * (1.0 / 3), a + (b - a) * (2.0 / 3), b]
             var options: [(route: [Point], poly: [Point])] = []
             if !lane.isEmpty {
+                // The straightest line within the lane first: a taut string between the
+                // neighbours' room at every rank it crosses, smoothed.
+                let tight = smooth([a] + taut(virtuals, from: a, to: b) + [b])
+                let tightPoly = sampleBezier(tight, steps: 16)
+                if clear(tightPoly, e), LayeredLayout.isGentle(tightPoly) { return tight }
                 let curve = smooth([a] + lane + [b])
                 let poly = sampleBezier(curve, steps: 16)
                 if clear(poly, e), LayeredLayout.isGentle(poly) { return curve }
@@ -897,7 +902,7 @@ extension LayeredLayout {
                 // A curve that strays far out of its lane runs through its neighbours' label
                 // room: then a lane curve that bends a little more (still short of a corner or
                 // an S a reader sees: 20° within 6 pt, 15° both ways) is the better edge.
-                if best == nil || best!.strays > 8 {
+                if best == nil || best!.strays > 2 {
                     consider(([(curve, poly)] + options.dropFirst())[...], sharpest: 18.5, bothWays: 13.5, margin: 4)
                 }
                 if let best { return best.route }
@@ -924,6 +929,35 @@ extension LayeredLayout {
                 }
             }
             return fallback.route
+        }
+
+        /// The points of the shortest line from a to b through the lane of virtual items
+        /// `virtuals` (one per rank): at each rank it stays between the neighbours' room
+        /// (their separations), so it strays from no neighbour's labels, but bends only
+        /// where the lane makes it. (Gauss–Seidel on the line's straightness under those
+        /// bounds: a convex problem, so it settles on the taut string.)
+        func taut(_ virtuals: [Int], from a: Point, to b: Point) -> [Point] {
+            let us = virtuals.map { u[items[$0].rank] }
+            var lo = [Double](), hi = [Double]()
+            for x in virtuals {
+                let r = items[x].rank, i = indexInRank[x]
+                lo.append(i > 0 ? v[order[r][i - 1]] + separation(order[r][i - 1], x) : -.infinity)
+                hi.append(i + 1 < order[r].count ? v[order[r][i + 1]] - separation(x, order[r][i + 1]) : .infinity)
+            }
+            var vs = virtuals.map { v[$0] }
+            for _ in 0..<60 {
+                var change = 0.0
+                for i in vs.indices {
+                    let u0 = i == 0 ? a.x : us[i - 1], v0 = i == 0 ? a.y : vs[i - 1]
+                    let u1 = i == vs.count - 1 ? b.x : us[i + 1], v1 = i == vs.count - 1 ? b.y : vs[i + 1]
+                    let t = u1 > u0 ? (us[i] - u0) / (u1 - u0) : 0.5
+                    let next = min(max(v0 + (v1 - v0) * t, min(lo[i], vs[i])), max(hi[i], vs[i]))
+                    change = max(change, abs(next - vs[i]))
+                    vs[i] = next
+                }
+                if change < 0.05 { break }
+            }
+            return zip(us, vs).map { Point($0, $1) }
         }
 
         /// A node's inputs arrive in argument order. Where the routes would not, each
@@ -955,11 +989,24 @@ extension LayeredLayout {
                     let dv = (Double(i) - (count - 1) / 2) * step
                     let t = dv / max(halfAcross, 1e-9)
                     let port = Point(c.x - 0.9 * halfAlong * (1 - t * t).squareRoot(), c.y + dv)
-                    // It comes in halfway between head-on and straight from its tail, so a
-                    // steep input turns gently over its whole length, not in a corner.
-                    let a = centers[edges[k].from], chord = port - a, length = max(chord.length, 1e-9)
-                    let w = chord * (1 / length) + Point(1, 0), wl = max(w.length, 1e-9)
-                    routes[k] = [a, a + chord * (1.0 / 3), port - w * (length / 3 / wl), port]
+                    // It comes in halfway between head-on and straight from where it was,
+                    // so a steep input turns gently, not in a corner. A long edge keeps its
+                    // route up to its last rank, so it stays in its lane (off the nodes and
+                    // the labels there), and only its last stretch goes to the port.
+                    let a = centers[edges[k].from]
+                    let poly = sampleBezier(routes[k], steps: 16)
+                    let through = chain[k].dropFirst().dropLast().compactMap { x -> Point? in
+                        LayeredLayout.crossing(poly, atU: u[items[x].rank]).map { Point(u[items[x].rank], $0) }
+                    }
+                    func toPort(through: [Point]) -> [Point] {
+                        let last = through.last ?? a, chord = port - last, length = max(chord.length, 1e-9)
+                        let w = chord * (1 / length) + Point(1, 0), wl = max(w.length, 1e-9)
+                        var route = through.isEmpty ? [a, a + chord * (1.0 / 3), port, port] : smooth([a] + through + [port])
+                        route[route.count - 2] = port - w * (length / 3 / wl)
+                        return route
+                    }
+                    let kept = toPort(through: through)
+                    routes[k] = through.isEmpty || LayeredLayout.bendiness(sampleBezier(kept, steps: 16)) <= 0.92 ? kept : toPort(through: [])
                 }
             }
         }
