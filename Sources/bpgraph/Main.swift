@@ -22,7 +22,9 @@ enum Main {
         Terminal.prepare()
         if drawsFigures(CommandLine.arguments) { Renderer.prepareInBackground() }
         do {
-            var command = try BPGraphCommand.parseAsRoot()
+            // The common `render SPEC -o OUT` is read without the parser's reflection
+            // (QuickRender); any other command line, and any mistake, goes to the parser.
+            var command: ParsableCommand = try QuickRender.parse(Array(CommandLine.arguments.dropFirst())) ?? BPGraphCommand.parseAsRoot()
             try command.run()
         } catch let error where Failure.isReported(error) {
             Terminal.printErrors(Failure(error).lines)
