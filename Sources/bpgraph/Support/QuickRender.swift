@@ -47,7 +47,7 @@ enum QuickRender {
         post.linkPrefix = nil
         post.replace = false
 
-        var seen: Set<String> = []
+        var seen: [String] = []  // (an array: a Set's first use costs more than the search)
         var i = 1
         while i < arguments.count {
             let word = arguments[i]
@@ -64,7 +64,8 @@ enum QuickRender {
             case "-q", "--quiet": name = "--quiet"
             default: name = word
             }
-            guard seen.insert(name).inserted else { return nil }
+            guard !seen.contains(name) else { return nil }
+            seen.append(name)
             switch name {
             case "--quiet": command.quiet = true; continue
             case "--force": command.force = true; continue
