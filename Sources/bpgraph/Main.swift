@@ -41,15 +41,16 @@ enum Main {
         // A summary or progress line that could not be written to stderr is a failed write too.
         // Every output is written and renamed into place by now, and Terminal writes
         // without buffering; _exit skips the libraries' exit handlers and destructors
-        // (Graphviz, pango, glib, fontconfig, cairo: 0.2 ms of one figure), which free
-        // what the kernel is about to free anyway.
+        // (Graphviz, pango, glib, fontconfig, cairo: 0.3–0.6 ms of one figure), which
+        // free what the kernel is about to free anyway.
         fflush(nil)
         _exit(Terminal.stderrFailed ? 1 : 0)
     }
 
     /// Whether the command line looks like a render through Graphviz (not help, not DOT
-    /// output): Graphviz then starts in the background while the arguments are parsed. A
-    /// wrong guess costs only that work, never a different result.
+    /// output): fontconfig then loads its configuration in the background while the
+    /// arguments are parsed and the spec is read (`Renderer.prepareInBackground`). A wrong
+    /// guess costs only that work, never a different result.
     static func drawsFigures(_ arguments: [String]) -> Bool {
         guard arguments.count > 2, arguments[1] == "render" else { return false }
         return !arguments.dropFirst(2).contains { argument in
