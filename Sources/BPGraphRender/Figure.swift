@@ -109,6 +109,8 @@ public struct Figure: Sendable {
     }
 
     static func draw(_ plan: FigurePlan, name: String, format: OutputFormat, dpi: Double) throws -> Drawing {
+        // DOT is the plan's own text: no need to start Graphviz for it.
+        if format == .dot { return Drawing(bytes: Array(plan.dot.utf8)) }
         do { return try Renderer.shared.draw(plan: plan, format: format, dpi: dpi) }
         catch let error as RenderError { throw SpecError(Diagnostic(.render, file: name, message: error.message)) }
     }

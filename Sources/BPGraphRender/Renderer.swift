@@ -42,51 +42,40 @@ public final class Renderer: @unchecked Sendable {
         // bpgraph's raster device: cairo draws as for `png`, bpgraph encodes (Raster.swift).
         if let context { gvAddLibrary(context, bp_raster_library()) }
         if let fontconfig = Self.fontconfig {
-            // Before any text is measured: two threads loading fontconfig would each do it all.
+            // Before any text is measured: two threads loading fontconfig would each do it
+            // all. (Signalled again for the next one to wait: the exit.)
             fontconfig.wait()
-            warmUp()
-        }
-    }
-
-    /// Starts Graphviz on background threads: the context (its plugin configuration and
-    /// the pango plugin with its libraries) and fontconfig's configuration side by side,
-    /// then the dot layout plugin and the default theme's fonts, by laying out one small
-    /// node. That is most of a one-figure process's Graphviz time, and it then runs while
-    /// the caller parses its arguments and reads, evaluates and writes the spec as DOT.
-    /// It runs inside `shared`'s initialisation, so the first render waits for it, whoever
-    /// gets there first. Output is unchanged: it is what a batch's earlier figure leaves
-    /// behind. Call it at most once, first thing; the process's exit waits for it
-    /// (atexit), so that no library is torn down under it.
-    public static func prepareInBackground() {
-        let done = DispatchSemaphore(value: 0), fontconfig = DispatchSemaphore(value: 0)
-        Self.fontconfig = fontconfig
-        preparation = done
-        atexit { Renderer.preparation?.wait() }
-        Thread.detachNewThread {
-            _ = Renderer.shared
-            // Signalled for good: the atexit handler and nothing else waits.
-            done.signal()
-        }
-        Thread.detachNewThread {
-            bp_fontconfig_init()
             fontconfig.signal()
         }
     }
 
-    nonisolated(unsafe) private static var preparation: DispatchSemaphore?
-    nonisolated(unsafe) private static var fontconfig: DispatchSemaphore?
-
-    /// Lays out one node in the default theme's fonts (a Latin and a Hangul letter: the
-    /// first two), which loads the dot layout plugin, pango's font map and those fonts.
-    private func warmUp() {
-        guard let gvc = context else { return }
-        let font = Theme.light.fontName.replacingOccurrences(of: "\"", with: "")
-        guard let graph = try? read("digraph { node [fontname=\"\(font)\", fontsize=14]; a [label=\"x \u{acc4}\"] }") else { return }
-        defer { _ = agclose(graph) }
-        if gvLayout(gvc, graph, "dot") == 0 { _ = gvFreeLayout(gvc, graph) }
-        graphvizMessages = ""
-        _ = agreseterrors()
+    /// Loads fontconfig's configuration (FcInit: it parses the XML files of /etc/fonts,
+    /// 3.5 ms, the largest single piece of a one-figure process) on a background thread,
+    /// while the caller parses its arguments, reads, evaluates and writes the spec as DOT,
+    /// and then creates the Graphviz context (which loads the pango plugin). The first
+    /// text measured waits for it (`shared`'s initialisation). Output is unchanged: it is
+    /// what a batch's earlier figure leaves behind. Call it at most once, first thing;
+    /// the process's exit waits for it (atexit), so that no library is torn down under it.
+    ///
+    /// Only fontconfig. Measured on two cores (README, start-up): creating the context on
+    /// a second thread as well (its dlopen of the pango plugin's 17 libraries and FcInit
+    /// are mostly the kernel mapping files, and slow each other down), and then laying
+    /// out a small node in the default fonts ahead of the figure, made one figure slower.
+    public static func prepareInBackground() {
+        let done = DispatchSemaphore(value: 0)
+        fontconfig = done
+        atexit { Renderer.fontconfig?.wait() }
+        // Looked up here, not on the thread: a lookup (glibc's dlsym) waits for the
+        // loader's lock, which a dlopen on another thread holds throughout.
+        let initFontconfig = bp_fontconfig_init_function()
+        Thread.detachNewThread {
+            bp_fontconfig_call(initFontconfig)
+            done.signal()
+        }
     }
+
+    /// Signalled once FcInit has run (`prepareInBackground`); whoever waits signals it again.
+    nonisolated(unsafe) private static var fontconfig: DispatchSemaphore?
 
     /// Graphviz's version, as libgvc reports it (e.g. `2.43.0`).
     public var graphvizVersion: String {

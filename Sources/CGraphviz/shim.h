@@ -81,17 +81,22 @@ static inline textlabel_t *bp_make_label(void *obj, char *text, double fontsize,
 
 // --- start-up
 
-/// Loads fontconfig's configuration (FcInit) if fontconfig is in the process (cairo
-/// and the pango plugin link it), so that it can run while the pango plugin is still
-/// being loaded; pango's own FcInit then finds it done. Looked up at run time: bpgraph
-/// does not link fontconfig itself, and without it this does nothing.
+/// fontconfig's FcInit, which loads its configuration, if fontconfig is in the process
+/// (cairo and the pango plugin link it), so that it can run while the pango plugin is
+/// still being loaded; pango's own FcInit then finds it done. Looked up at run time:
+/// bpgraph does not link fontconfig itself, and without it this is NULL. Look it up
+/// before another thread starts loading a library: glibc's dlsym waits for the loader's
+/// lock, which dlopen holds throughout (the pango plugin's 17 libraries: 3 ms).
 #ifdef RTLD_DEFAULT
 #define BP_RTLD_DEFAULT RTLD_DEFAULT
 #else
 #define BP_RTLD_DEFAULT ((void *)0)  /* glibc's value; its header defines it only with _GNU_SOURCE */
 #endif
-static inline void bp_fontconfig_init(void) {
-    int (*init)(void) = (int (*)(void))dlsym(BP_RTLD_DEFAULT, "FcInit");
+typedef int (*bp_fontconfig_init_t)(void);
+static inline bp_fontconfig_init_t bp_fontconfig_init_function(void) {
+    return (bp_fontconfig_init_t)dlsym(BP_RTLD_DEFAULT, "FcInit");
+}
+static inline void bp_fontconfig_call(bp_fontconfig_init_t init) {
     if (init) (void)init();
 }
 

@@ -70,6 +70,25 @@ struct NumberFormatTests {
         #expect(f.lines(Tensor.zeros([2, 3, 4])).lines == ["2×3×4"])
         #expect(f.lines(Tensor.zeros([10])).lines == ["(10)"])
     }
+
+    @Test("the C library's rounding is String(format:)'s, digit for digit")
+    func cFormatMatchesStringFormat() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [1, 0.5, 0.25, 0.125, 2.5, 1e-300, 5e-324, 1e300, .greatestFiniteMagnitude, 0.1, 0.3, 0.7,
+                                9.995, 9.9995, 0.00012345, 123456.5, 999999.5, 1.0000000000000002]
+        for _ in 0..<2000 {
+            let exponent = Double(Int.random(in: -12...16, using: &generator))
+            values.append(Double.random(in: 1..<10, using: &generator) * pow(10, exponent))
+        }
+        for x in values {
+            for decimals in 0...18 {
+                #expect(NumberFormat.cFormat(x, "e", decimals) == String(format: "%.\(decimals)e", x), "\(x) %.\(decimals)e")
+                if x < 1e20 {
+                    #expect(NumberFormat.cFormat(x, "f", decimals) == String(format: "%.\(decimals)f", x), "\(x) %.\(decimals)f")
+                }
+            }
+        }
+    }
 }
 
 @Suite("Escaping user text")

@@ -30,7 +30,11 @@ public struct DOTWriter: Sendable {
         let numbers = options.numbers
         var out = ""
         func line(_ s: String) { out += s; out += "\n" }
-        func num(_ x: Double) -> String { numbers.format(x).replacingOccurrences(of: "\u{2212}", with: "-") }
+        // (Scalar by scalar rather than Foundation's replacingOccurrences, whose first use
+        // costs 0.2 ms: a formatted number has no combining marks.)
+        func num(_ x: Double) -> String {
+            String(String.UnicodeScalarView(numbers.format(x).unicodeScalars.map { $0 == "\u{2212}" ? "-" : $0 }))
+        }
 
         let font = DOTEscape.id(theme.fontName)
         let fg = DOTEscape.id(Theme.graphvizColor(theme.foreground))

@@ -102,7 +102,8 @@ struct RenderCommand: ParsableCommand {
             runner = BatchRunner(settings: BatchSettings(
                 options: options, dpi: dpi, maxNodes: maxNodes, inputFormat: input.inputFormat, force: force, quiet: quiet,
                 animationFrameMs: animate ? frameMs ?? Figure.defaultFrameMs : nil,
-                workers: self.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                // (One spec has no workers: the core count reads the cgroup's CPU quota files.)
+                workers: toDirectory ? self.jobs ?? ProcessInfo.processInfo.activeProcessorCount : 1,
                 fingerprintContext: toDirectory ? try fingerprintContext(options) : []))
         } catch {
             // A bad theme (--theme auto for a PNG or PDF included), expression or --value: the
