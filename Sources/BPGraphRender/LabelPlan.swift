@@ -217,8 +217,15 @@ final class LabelPlan {
                 install(e, result.routes[k])
                 if let i = entryOf[e], let back = entries[i].gradientEdge { install(back, offset(result.routes[k])) }
             }
-            let placed = place(anchors: Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a }),
-                               borders: result.groupBoxes)
+            let anchors = Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a })
+            var placed = place(anchors: anchors, borders: result.groupBoxes)
+            // Labels that read as another edge's choose first, once: earlier labels may
+            // have taken their spots.
+            if retries && placed.ambiguous > 0 {
+                let again = place(anchors: anchors, borders: result.groupBoxes, first: Set(placed.crowded.map(\.edge)))
+                func key(_ p: Placed) -> (Int, Int, Int, Int) { (p.overlapping, p.ambiguous, p.unreadable, p.unclean) }
+                if key(again) < key(placed) { placed = again } else { _ = place(anchors: anchors, borders: result.groupBoxes) }
+            }
             crowded = placed.crowded
             return (placed.overlapping, placed.ambiguous + skeleton.bentRoutes(), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
@@ -263,7 +270,7 @@ final class LabelPlan {
     /// The clearance between a label and its edge.
     private let gap = 2.5
     /// At most this many layouts again with room made where labels read as another edge's.
-    static let roomRounds = 8
+    static let roomRounds = 12
 
     /// A label that reads as another edge's: its edge, the other edge (a backward arrow
     /// stands for its forward one; nil: a group's border) and the label's centre.
@@ -275,7 +282,12 @@ final class LabelPlan {
 
     /// Places every label; how many overlap a node or a label, and how many found no
     /// clean spot.
-    private func place(anchors: [EdgePointer: Point], borders: [Box]) -> (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, crowded: [Crowded], extent: Box) {
+    /// What `place` made of the labels: how many overlap a node or a label, read as
+    /// another edge's, are not clearly their own edge's, found no clean spot; the ones that
+    /// read as another edge's; and the extent of everything drawn.
+    typealias Placed = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, crowded: [Crowded], extent: Box)
+
+    private func place(anchors: [EdgePointer: Point], borders: [Box], first: Set<EdgePointer> = []) -> Placed {
         var obstacles: [Box] = []
         var node = agfstnode(graph)
         while let n = node {
@@ -307,9 +319,11 @@ final class LabelPlan {
         var unclean = 0, unreadable = 0, overlapping = 0, ambiguous = 0
         var crowded: [Crowded] = []
         var labelBoxes: [Box] = []
-        // Short edges have the fewest spots, so they choose first.
+        // Short edges have the fewest spots, so they choose first (after `first`).
         func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
         let order = entries.indices.sorted { a, b in
+            let fa = first.contains(entries[a].edge), fb = first.contains(entries[b].edge)
+            if fa != fb { return fa }
             let la = arcLength(curves[curveIndex[entries[a].edge]!]), lb = arcLength(curves[curveIndex[entries[b].edge]!])
             return la != lb ? la < lb : a < b
         }
