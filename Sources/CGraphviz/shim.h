@@ -115,6 +115,9 @@ static inline void bp_collect_clusters(graph_t *parent, graph_t *g) {
     for (graph_t *sg = agfstsubg(g); sg; sg = agnxtsubg(sg)) {
         if (strncmp(agnameof(sg), "cluster", 7) == 0) {
             if (!agfstnode(sg)) continue;
+            // dot gives every subgraph its record (dot_init_subg), except when it packs
+            // components; this finds it, or binds it as dot does.
+            agbindrec(sg, (char *)"Agraphinfo_t", sizeof(Agraphinfo_t), true);
             int n = ++GD_n_cluster(parent);
             graph_t **list = (graph_t **)realloc(GD_clust(parent), (size_t)(n + 1) * sizeof(graph_t *));
             if (!list) { GD_n_cluster(parent)--; return; }
@@ -132,8 +135,9 @@ static inline void bp_collect_clusters(graph_t *parent, graph_t *g) {
     }
 }
 
-/// After gvLayout of a graph bp_graph_hide_clusters changed: its clusters, as dot would
-/// have made them (none is made twice: only a graph dot left without clusters gets them).
+/// After a successful gvLayout of a graph bp_graph_hide_clusters changed: its clusters,
+/// as dot would have made them (none is made twice: only a graph dot left without
+/// clusters gets them).
 static inline void bp_graph_register_clusters(graph_t *g) {
     if (GD_n_cluster(g) == 0) bp_collect_clusters(g, g);
 }
