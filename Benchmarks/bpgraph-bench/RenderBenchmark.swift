@@ -342,8 +342,9 @@ extension RenderBenchmark {
             }
             print((name + (hasGroups ? " (groups)" : "")).padding(toLength: 43, withPad: " ", startingAt: 0) + cells.joined())
         }
-        print(String(format: "largest growth without groups: %+.1f MB (%@; target ≤ 5 MB: %@); with groups: %+.1f MB (%@), Graphviz 2.42's cluster leak (scripts/graphviz-cluster-leak.c)",
-                     worstFlat.growth, worstFlat.what as NSString, worstFlat.growth <= 5 ? "met" : "MISSED", worst.growth, worst.what as NSString))
+        print(String(format: "largest growth without groups: %+.1f MB (%@; target ≤ 5 MB: %@); with groups: %+.1f MB (%@; target ≤ 5 MB: %@)",
+                     worstFlat.growth, worstFlat.what as NSString, worstFlat.growth <= 5 ? "met" : "MISSED",
+                     worst.growth, worst.what as NSString, worst.growth <= 5 ? "met" : "MISSED"))
         print(String(format: "(this process's peak RSS: %.1f MB; a child's figure counts only above it)", peakRSS()))
     }
 }

@@ -11,6 +11,7 @@
 #include <graphviz/graphviz_version.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <dlfcn.h>
 #include "raster.h"
 #include "reader.h"
@@ -45,6 +46,101 @@ static inline int bp_graph_label_pos(graph_t *g) { return GD_label_pos(g); }
 static inline int bp_graph_cluster_count(graph_t *g) { return GD_n_cluster(g); }
 /// Clusters are numbered from 1 in Graphviz.
 static inline graph_t *bp_graph_cluster(graph_t *g, int i) { return GD_clust(g)[i]; }
+
+// --- groups (clusters) without dot's cluster phase
+//
+// Graphviz 2.42's dot never frees the virtual nodes and edges of its cluster phase:
+// class1's slack nodes and aux edges (make_aux_edge), class2's cluster skeletons
+// (build_skeleton) and inter-cluster chains (interclrep, map_path) are unlinked with
+// delete_fast_edge / delete_fast_node and lost, 10-28 KB per figure with groups
+// (scripts/graphviz-cluster-leak.c). bpgraph throws dot's coordinates away anyway (it
+// lays every figure out itself), so on 2.42 the renderer lays out with
+// clusterrank=none, which turns dot's cluster processing off (no skeletons, no aux
+// edges: nothing lost), and then registers the clusters the way dot's cluster phase
+// would have (rank.c: collapse_sets, make_new_cluster, input.c: do_graph_label):
+// GD_clust in the same order, each with its label. dot's cleanup frees both
+// (dot_cleanup_graph: free(GD_clust), free_label(GD_label) of every subgraph).
+// Releases that define GRAPHVIZ_VERSION_MAJOR keep dot's own cluster phase.
+
+/// Whether this Graphviz's dot loses its cluster phase's memory (2.42), so that
+/// bp_graph_hide_clusters is worth doing.
+static inline bool bp_dot_leaks_clusters(void) {
+#ifdef GRAPHVIZ_VERSION_MAJOR
+    return false;
+#else
+    return true;
+#endif
+}
+
+/// Before gvLayout: asks dot to treat no subgraph as a cluster (clusterrank=none; its
+/// members are then ranked as a set, which bpgraph's own layout replaces). False, and
+/// nothing changed, when the graph already turns clusters off (clusterrank global or
+/// none: then it has none to register) or ranks with newrank (another cluster path).
+static inline bool bp_graph_hide_clusters(graph_t *g) {
+    char *rank = agget(g, (char *)"clusterrank");
+    if (rank && (strcmp(rank, "global") == 0 || strcmp(rank, "none") == 0)) return false;
+    char *newrank = agget(g, (char *)"newrank");
+    if (newrank && (newrank[0] == 't' || newrank[0] == 'T' || newrank[0] == 'y' || newrank[0] == 'Y' || atoi(newrank) != 0)) return false;
+    return agsafeset(g, (char *)"clusterrank", (char *)"none", (char *)"") == 0;
+}
+
+/// do_graph_label for a cluster: its label (LT_HTML when the text is an HTML string)
+/// in its fontsize (default 14, at least 1), fontname and fontcolor, and whether it
+/// sits at the top (the default) or bottom, left or right.
+static inline void bp_cluster_label(graph_t *sg) {
+    char *text = agget(sg, "label");
+    if (!text || !text[0] || GD_label(sg)) return;
+    char *size = agget(sg, "fontsize"), *end = NULL;
+    double fontsize = 14.0;
+    if (size && size[0]) {
+        double v = strtod(size, &end);
+        if (end != size) fontsize = v < 1.0 ? 1.0 : v;
+    }
+    char *fontname = agget(sg, "fontname");
+    if (!fontname || !fontname[0]) fontname = (char *)"Times-Roman";
+    char *fontcolor = agget(sg, "fontcolor");
+    if (!fontcolor || !fontcolor[0]) fontcolor = (char *)"black";
+    GD_label(sg) = make_label(sg, text, aghtmlstr(text) ? 2 /* LT_HTML */ : 0 /* LT_NONE */, fontsize, fontname, fontcolor);
+    char *loc = agget(sg, "labelloc"), *just = agget(sg, "labeljust");
+    int pos = (loc && loc[0] == 'b') ? 0 /* LABEL_AT_BOTTOM */ : 1 /* LABEL_AT_TOP */;
+    if (just && just[0] == 'l') pos |= 2;       /* LABEL_AT_LEFT */
+    else if (just && just[0] == 'r') pos |= 4;  /* LABEL_AT_RIGHT */
+    GD_label_pos(sg) = (char)pos;
+}
+
+/// collapse_sets: the `cluster*` subgraphs of g (looking inside plain subgraphs, not
+/// inside rank=same/min/source/max/sink sets), each with nodes, become clusters of
+/// `parent` in cgraph's order, their own clusters below them.
+static inline void bp_collect_clusters(graph_t *parent, graph_t *g) {
+    for (graph_t *sg = agfstsubg(g); sg; sg = agnxtsubg(sg)) {
+        if (strncmp(agnameof(sg), "cluster", 7) == 0) {
+            if (!agfstnode(sg)) continue;
+            // dot gives every subgraph its record (dot_init_subg), except when it packs
+            // components; this finds it, or binds it as dot does.
+            agbindrec(sg, (char *)"Agraphinfo_t", sizeof(Agraphinfo_t), true);
+            int n = ++GD_n_cluster(parent);
+            graph_t **list = (graph_t **)realloc(GD_clust(parent), (size_t)(n + 1) * sizeof(graph_t *));
+            if (!list) { GD_n_cluster(parent)--; return; }
+            list[0] = NULL;
+            list[n] = sg;
+            GD_clust(parent) = list;
+            bp_cluster_label(sg);
+            bp_collect_clusters(sg, sg);
+            continue;
+        }
+        char *rank = agget(sg, "rank");
+        if (rank && (strcmp(rank, "same") == 0 || strcmp(rank, "min") == 0 || strcmp(rank, "source") == 0 ||
+                     strcmp(rank, "max") == 0 || strcmp(rank, "sink") == 0)) continue;
+        bp_collect_clusters(parent, sg);
+    }
+}
+
+/// After a successful gvLayout of a graph bp_graph_hide_clusters changed: its clusters,
+/// as dot would have made them (none is made twice: only a graph dot left without
+/// clusters gets them).
+static inline void bp_graph_register_clusters(graph_t *g) {
+    if (GD_n_cluster(g) == 0) bp_collect_clusters(g, g);
+}
 
 // --- nodes
 static inline pointf bp_node_coord(node_t *n) { return ND_coord(n); }

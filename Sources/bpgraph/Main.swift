@@ -26,16 +26,21 @@ enum Main {
             // (QuickRender); any other command line, and any mistake, goes to the parser.
             var command: ParsableCommand = try QuickRender.parse(Array(CommandLine.arguments.dropFirst())) ?? BPGraphCommand.parseAsRoot()
             try command.run()
+        } catch let error where Usage.isUsage(error) {
+            // A command's own usage error (flags that do not go together): one line, exit code 2.
+            Terminal.printErrors(Failure(error).lines)
+            exit(2)
         } catch let error where Failure.isReported(error) {
             Terminal.printErrors(Failure(error).lines)
             exit(1)
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {
-            let code = BPGraphCommand.exitCode(for: error)
-            if code == .success { BPGraphCommand.exit(withError: error) }
-            // Usage errors: ArgumentParser's message (several lines: the error and the usage), exit code 2.
-            Terminal.writeError(BPGraphCommand.fullMessage(for: error) + "\n")
+            // --help, --version: ArgumentParser prints them in full, exit code 0.
+            if BPGraphCommand.exitCode(for: error) == .success { BPGraphCommand.exit(withError: error) }
+            // ArgumentParser's usage errors (an unknown flag, a bad value, no file given):
+            // one line naming the command and its --help, exit code 2.
+            Terminal.printErrors(Usage.diagnostic(for: error).lines)
             exit(2)
         }
         // A summary or progress line that could not be written to stderr is a failed write too.

@@ -136,6 +136,42 @@ let sigmoidSpec = """
         #expect(try bpgraph(["--help"]).status == 0)
     }
 
+    @Test("a usage error is one line naming the command, exit 2; --help is the full help, exit 0")
+    func usageErrorsAreOneLine() throws {
+        let dir = try scratch(["a.json": sigmoidSpec, "b.json": sigmoidSpec])
+        // ArgumentParser's errors: its message, then where the help is (not its usage block).
+        let cases: [([String], String)] = [
+            (["render"], "bpgraph render: missing a spec file (or an expression: -e 'y = 1 / (1 + exp(-x))' --value x=0.5) (see 'bpgraph render --help')"),
+            (["render", "a.json", "--fromat", "svg"], "bpgraph render: unknown option '--fromat'. Did you mean '--format'? (see 'bpgraph render --help')"),
+            (["render", "a.json", "--dpi", "abc"], "bpgraph render: the value 'abc' is invalid for '--dpi <dpi>' (see 'bpgraph render --help')"),
+            (["eval", "a.json", "-e", "y = x"], "bpgraph eval: give a spec file or --expr, not both (see 'bpgraph eval --help')"),
+            (["frobnicate"], "bpgraph: unexpected argument 'frobnicate' (see 'bpgraph --help')"),
+            // The commands' own: flags (or files and flags) that do not go together.
+            (["render", "a.json", "b.json"], "bpgraph render: several specs render into a directory: name it with -o DIR"),
+            (["render", "a.json", "b.json", "-o", "out.png"], "bpgraph render: -o out.png: several specs render into a directory, not into one .png file"),
+            (["render", "a.json", "--steps"], "bpgraph render: --steps writes one file per step: name their directory with -o DIR"),
+            (["render", "a.json", "-", "-o", "out"], "bpgraph render: -: standard input can only be rendered on its own"),
+        ]
+        for (arguments, line) in cases {
+            let run = try bpgraph(arguments, in: dir)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr == line + "\n", "\(arguments)")
+            #expect(run.stdout.isEmpty, "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
+        // watch stops on one (it cannot render whatever the files hold), exit 2.
+        let watch = try bpgraph(["watch", "a.json", "b.json"], in: dir)
+        #expect(watch.status == 2)
+        #expect(watch.stderr == "bpgraph watch: several specs render into a directory: name it with -o DIR\n")
+        // Help is still the full help.
+        for arguments in [["--help"], ["render", "--help"], ["help", "eval"]] {
+            let help = try bpgraph(arguments)
+            #expect(help.status == 0, "\(arguments)")
+            #expect(help.stdout.contains("USAGE: bpgraph") && help.stdout.contains("OPTIONS:"), "\(arguments)")
+            #expect(help.stderr.isEmpty, "\(arguments)")
+        }
+    }
+
     @Test func checkPassesOnACorrectGraph() throws {
         let run = try bpgraph(["check", "-"], stdin: sigmoidSpec)
         #expect(run.status == 0)

@@ -347,15 +347,15 @@ struct AutoThemeTests {
         }
     }
 
-    @Test("--theme auto in a batch gives auto SVGs; for a PNG file it is one clear line, exit 1, no file")
+    @Test("--theme auto in a batch gives auto SVGs; for a PNG file it is one clear line (a usage error, exit 2), no file")
     func autoBatchAndPNG() throws {
         let dir = try scratch(["s.json": sigmoidSpec, "t.json": sigmoidSpec])
         let batch = try bpgraph(["render", "s.json", "t.json", "-o", "out", "--theme", "auto", "--format", "svg", "--quiet"], in: dir)
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(try text(dir.appendingPathComponent("out/s.svg")).contains("@media (prefers-color-scheme: dark)"))
         let png = try bpgraph(["render", "s.json", "-o", "s.png", "--theme", "auto"], in: dir)
-        #expect(png.status == 1)
-        #expect(png.stderr == "--theme auto makes one SVG for light and dark pages, not png; use an .svg output or --format svg (Markdown posts also get light and dark PNGs)\n")
+        #expect(png.status == 2)
+        #expect(png.stderr == "bpgraph render: --theme auto makes one SVG for light and dark pages, not png; use an .svg output or --format svg (Markdown posts also get light and dark PNGs)\n")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.png").path))
     }
 }

@@ -44,11 +44,11 @@ struct StepsCLITests {
     func usage() throws {
         let dir = try scratch(["sigmoid.json": sigmoidSpec])
         let file = try bpgraph(["render", "sigmoid.json", "--steps", "-o", "s.png"], in: dir)
-        #expect(file.status == 1 && file.stderr == "s.png: --steps writes one file per step into a directory, not into one .png file\n")
+        #expect(file.status == 2 && file.stderr == "bpgraph render: -o s.png: --steps writes one file per step into a directory, not into one .png file\n")
         let ms = try bpgraph(["render", "sigmoid.json", "--frame-ms", "500", "-o", "s.svg"], in: dir)
         #expect(ms.status == 2 && ms.stderr.contains("--frame-ms is for --animate"))
         let pdf = try bpgraph(["render", "sigmoid.json", "--animate", "-o", "s.pdf"], in: dir)
-        #expect(pdf.status == 1 && pdf.stderr == "s.pdf: --animate makes an animated .svg or .png (APNG), not pdf\n")
+        #expect(pdf.status == 2 && pdf.stderr == "bpgraph render: -o s.pdf: --animate makes an animated .svg or .png (APNG), not pdf\n")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.pdf").path))
         let both = try bpgraph(["render", "sigmoid.json", "--animate", "--steps", "-o", "x"], in: dir)
         #expect(both.status == 2)

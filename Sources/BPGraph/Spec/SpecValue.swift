@@ -75,6 +75,9 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         case file
         /// `check`: a backpropagated gradient differs from finite differences.
         case gradientCheck
+        /// The command line itself is wrong: an unknown flag, no file given, flags that do
+        /// not go together. Its `file` is the command (`bpgraph render`); exit code 2.
+        case usage
     }
 
     public var kind: Kind

@@ -81,7 +81,7 @@ extension RenderCommand {
         if specs.count == 1 && !exists {
             throw Failure(file: output, "a post is written to a .md file or into an existing folder")
         }
-        if output == "-" { throw Failure("several posts cannot all be written to standard output; name a folder with -o DIR") }
+        if output == "-" { throw Usage.error("several posts cannot all be written to standard output; name a folder with -o DIR") }
         if exists && !isDirectory.boolValue { throw Failure(file: output, "several posts are written into a folder, not into one file") }
         do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         catch { throw Failure(file: output, "cannot create the directory") }

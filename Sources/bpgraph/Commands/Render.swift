@@ -93,10 +93,10 @@ struct RenderCommand: ParsableCommand {
         do {
             let options = try figure.options()
             if animate, let other = jobs.first(where: { $0.format != .svg && $0.format != .png }) {
-                throw Failure(file: other.output, "--animate makes an animated .svg or .png (APNG), not \(other.format.rawValue)")
+                throw Usage.error("--animate makes an animated .svg or .png (APNG), not \(other.format.rawValue)", place: "-o \(other.output)")
             }
             if options.darkTheme != nil, let other = jobs.first(where: { $0.format != .svg }) {
-                throw Failure("--theme auto makes one SVG for light and dark pages, not \(other.format.rawValue); use an .svg output or --format svg (Markdown posts also get light and dark PNGs)")
+                throw Usage.error("--theme auto makes one SVG for light and dark pages, not \(other.format.rawValue); use an .svg output or --format svg (Markdown posts also get light and dark PNGs)")
             }
             if expression.isGiven { jobs[0].given = try expression.graphSpec() }
             runner = BatchRunner(settings: BatchSettings(
@@ -143,16 +143,16 @@ struct RenderCommand: ParsableCommand {
 
     /// `--steps -o DIR`: one spec's frames into DIR (`StepFrames`).
     func renderSteps() throws {
-        guard let folder = output, folder != "-" else { throw Failure("--steps writes one file per step: name their directory with -o DIR") }
+        guard let folder = output, folder != "-" else { throw Usage.error("--steps writes one file per step: name their directory with -o DIR") }
         if let format = OutputFormat.from(path: folder), !FileManager.default.fileExists(atPath: folder) {
-            throw Failure(file: folder, "--steps writes one file per step into a directory, not into one .\(format.rawValue) file")
+            throw Usage.error("--steps writes one file per step into a directory, not into one .\(format.rawValue) file", place: "-o \(folder)")
         }
         let spec: String
         if expression.isGiven {
             spec = ExpressionOptions.displayName
         } else {
             let (inputs, sawDirectory) = try BatchPlan.expand(specs)
-            guard inputs.count == 1, !sawDirectory else { throw Failure("--steps renders one spec at a time") }
+            guard inputs.count == 1, !sawDirectory else { throw Usage.error("--steps renders one spec at a time") }
             spec = inputs[0].path
         }
         let base = spec == "-" || expression.isGiven ? "figure" : ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -188,17 +188,17 @@ struct RenderCommand: ParsableCommand {
         let toDirectory = sawDirectory || files.count > 1 || (intoExistingDirectory && files != ["-"])
         if toDirectory {
             guard let folder = output, folder != "-" else {
-                throw Failure("several specs render into a directory: name it with -o DIR")
+                throw Usage.error("several specs render into a directory: name it with -o DIR")
             }
             if let format = OutputFormat.from(path: folder), !FileManager.default.fileExists(atPath: folder) {
-                throw Failure(file: folder, "several specs render into a directory, not into one .\(format.rawValue) file")
+                throw Usage.error("several specs render into a directory, not into one .\(format.rawValue) file", place: "-o \(folder)")
             }
             let format = self.format ?? .png
             var seen: [String: String] = [:]
             var jobs: [Job] = []
             for input in inputs {
                 let file = input.path
-                if file == "-" { throw Failure("-: standard input can only be rendered on its own") }
+                if file == "-" { throw Usage.error("-: standard input can only be rendered on its own") }
                 let relative = input.relativeBase + "." + format.rawValue
                 let out = (folder as NSString).appendingPathComponent(relative)
                 if let other = seen[out] { throw Failure("\(file) and \(other) would both render to \(out)") }

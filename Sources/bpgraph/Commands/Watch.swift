@@ -65,7 +65,8 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// One `render` run; prints what it did or its errors (watching goes on; only a failed
-    /// write to standard output ends it). Returns the state the next change is measured
+    /// write to standard output, or a usage error such as several specs without -o DIR,
+    /// ends it). Returns the state the next change is measured
     /// against: the files as they were just before rendering, so an edit made while it
     /// rendered is seen next time, except for the files the render itself writes. After a
     /// change, the line names the files that changed (`s.json changed; rendered …`).
@@ -78,6 +79,9 @@ struct WatchCommand: ParsableCommand {
             let ms = Int((Date().timeIntervalSince(start) * 1000).rounded())
             let cause = changed.isEmpty ? "" : MessageText.escaped(changed.joined(separator: ", ")) + " changed; "
             message = "\(Self.clock()) \(cause)rendered \(renderedDescription) (\(ms) ms)\n"
+        } catch let error where Usage.isUsage(error) {
+            // The command line cannot render whatever the files hold: stop (exit code 2).
+            throw error
         } catch {
             let lines = Failure(error).lines
             Terminal.printErrors(lines)

@@ -20,9 +20,10 @@ struct Failure: Error {
         else { lines = ["\(error)"] }
     }
 
-    /// A problem with the input or the output (exit code 1), as opposed to a usage error.
+    /// A problem with the input or the output (exit code 1), as opposed to a usage error
+    /// (`Usage`, exit code 2).
     static func isReported(_ error: Error) -> Bool {
-        error is Failure || error is SpecError || error is Diagnostic
+        !Usage.isUsage(error) && (error is Failure || error is SpecError || error is Diagnostic)
     }
 }
 
