@@ -51,10 +51,12 @@ public struct Box: Sendable, Equatable {
         var d = Swift.min(distance(to: a), distance(to: b))
         let ab = b - a, len2 = ab.x * ab.x + ab.y * ab.y
         guard len2 > 0 else { return d }
-        for c in [Point(minX, minY), Point(maxX, minY), Point(minX, maxY), Point(maxX, maxY)] {
+        // (The four corners in turn, without an array: this is the placer's inner loop.)
+        func corner(_ c: Point) {
             let t = Swift.max(0, Swift.min(1, ((c.x - a.x) * ab.x + (c.y - a.y) * ab.y) / len2))
             d = Swift.min(d, (a + ab * t - c).length)
         }
+        corner(Point(minX, minY)); corner(Point(maxX, minY)); corner(Point(minX, maxY)); corner(Point(maxX, maxY))
         return d
     }
 

@@ -286,17 +286,24 @@ struct LabelPlacer {
         }
         // How near the label is to its own edge (either of its curves: the reader sees
         // the forward and the backward arrow as one edge).
+        // (The station being looked at: it lies on the value's curve, so no nearer point of
+        // the curves is farther from a label than it is, and segments whose bounds are
+        // farther than that are skipped from the start.)
+        var station = Point(0, 0)
         func ownDistance(_ b: Box?) -> Double {
             guard let b else { return 0 }
             var d = Double.infinity
-            for curve in [valueCurve, gradientCurve] {
+            let bound = b.distance(to: station) + 0.01
+            func scan(_ curve: [Point]) {
                 for i in 1..<curve.count {
-                    let p = curve[i - 1], q = curve[i]
+                    let p = curve[i - 1], q = curve[i], r = min(d, bound)
                     // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
-                    if min(p.x, q.x) - d > b.maxX || max(p.x, q.x) + d < b.minX || min(p.y, q.y) - d > b.maxY || max(p.y, q.y) + d < b.minY { continue }
+                    if min(p.x, q.x) - r > b.maxX || max(p.x, q.x) + r < b.minX || min(p.y, q.y) - r > b.maxY || max(p.y, q.y) + r < b.minY { continue }
                     d = min(d, b.distance(to: p, q))
                 }
             }
+            scan(valueCurve)
+            scan(gradientCurve)
             return d
         }
         // A label that is not clear of other edges still reads as its own edge's when
@@ -322,6 +329,7 @@ struct LabelPlacer {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.tier == 0, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
             tangent = direction(at: candidate.index)
+            station = candidate.point
             guard let (vb, gb) = boxes(at: candidate.point) else { continue }
             let a = cost(vb), b = cost(gb)
             let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing

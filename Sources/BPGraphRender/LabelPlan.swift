@@ -224,7 +224,7 @@ final class LabelPlan {
             if retries && placed.ambiguous > 0 {
                 let again = place(anchors: anchors, borders: result.groupBoxes, first: Set(placed.crowded.map(\.edge)))
                 func key(_ p: Placed) -> (Int, Int, Int, Int) { (p.overlapping, p.ambiguous, p.unreadable, p.unclean) }
-                if key(again) < key(placed) { placed = again } else { _ = place(anchors: anchors, borders: result.groupBoxes) }
+                if key(again) < key(placed) { placed = again } else { for (label, p) in placed.moves { move(label, to: p) } }
             }
             crowded = placed.crowded
             return (placed.overlapping, placed.ambiguous + skeleton.bentRoutes(), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
@@ -256,6 +256,7 @@ final class LabelPlan {
                 outcome = attempt(1, room)
                 consider(outcome, 1, room)
             }
+            // More room everywhere, with and without the room made.
             let made = best!.room
             for spread in [1.4, 1.75] where best!.outcome.unclean > 0 {
                 for room in made.isEmpty ? [made] : [LayeredLayout.Room(), made] where best!.outcome.unclean > 0 {
@@ -284,8 +285,9 @@ final class LabelPlan {
     /// clean spot.
     /// What `place` made of the labels: how many overlap a node or a label, read as
     /// another edge's, are not clearly their own edge's, found no clean spot; the ones that
-    /// read as another edge's; and the extent of everything drawn.
-    typealias Placed = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, crowded: [Crowded], extent: Box)
+    /// read as another edge's; the extent of everything drawn; and where each label went.
+    typealias Placed = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, crowded: [Crowded], extent: Box,
+                        moves: [(UnsafeMutablePointer<textlabel_t>, Point)])
 
     private func place(anchors: [EdgePointer: Point], borders: [Box], first: Set<EdgePointer> = []) -> Placed {
         var obstacles: [Box] = []
@@ -316,6 +318,7 @@ final class LabelPlan {
         }
 
         var placer = LabelPlacer(frame: frame, gap: gap, obstacles: obstacles, curves: curves)
+        var moves: [(UnsafeMutablePointer<textlabel_t>, Point)] = []
         var unclean = 0, unreadable = 0, overlapping = 0, ambiguous = 0
         var crowded: [Crowded] = []
         var labelBoxes: [Box] = []
@@ -353,13 +356,14 @@ final class LabelPlan {
             if placement.overlaps { overlapping += 1 }
             // A label with no spot (an edge with no route) stays at the anchor.
             labelBoxes += [placement.valueBox, placement.gradientBox].compactMap { $0 }
-            if let label = valueLabel { move(label, to: placement.value ?? anchors[e] ?? Point(0, 0)) }
-            if let label = gradientLabel, let p = placement.gradient { move(label, to: p) }
+            if let label = valueLabel { moves.append((label, placement.value ?? anchors[e] ?? Point(0, 0))) }
+            if let label = gradientLabel, let p = placement.gradient { moves.append((label, p)) }
         }
         var extent = LabelPlacer.bounds(curves.flatMap { $0 })
         for box in obstacles { extent = extent.union(box) }
         for box in labelBoxes { extent = extent.union(box) }
-        return (overlapping, ambiguous, unreadable, unclean, crowded, extent)
+        for (label, p) in moves { move(label, to: p) }
+        return (overlapping, ambiguous, unreadable, unclean, crowded, extent, moves)
     }
 
     /// Installs a route (cubic Bézier control points, centre to centre) as the edge's
