@@ -201,7 +201,7 @@ final class LabelPlan {
         typealias Outcome = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, area: Double)
         var last: LayeredLayout.Skeleton?
         var crowded: [Crowded] = []
-        func attempt(_ spread: Double, _ room: LayeredLayout.Room) -> Outcome {
+        func attempt(_ spread: Double, _ room: LayeredLayout.Room, refine: Bool = false) -> Outcome {
             layout.spread = spread
             layout.room = room
             let skeleton = layout.skeleton()
@@ -219,9 +219,9 @@ final class LabelPlan {
             }
             let anchors = Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a })
             var placed = place(anchors: anchors, borders: result.groupBoxes)
-            // Labels that read as another edge's choose first, once: earlier labels may
-            // have taken their spots.
-            if retries && placed.ambiguous > 0 {
+            // (`refine`: labels that read as another edge's choose first, once: earlier
+            // labels may have taken their spots. The better placement is kept.)
+            if refine && placed.ambiguous > 0 {
                 let again = place(anchors: anchors, borders: result.groupBoxes, first: Set(placed.crowded.map(\.edge)))
                 func key(_ p: Placed) -> (Int, Int, Int, Int) { (p.overlapping, p.ambiguous, p.unreadable, p.unclean) }
                 if key(again) < key(placed) { placed = again } else { for (label, p) in placed.moves { move(label, to: p) } }
@@ -264,7 +264,11 @@ final class LabelPlan {
                 }
             }
         }
-        if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
+        // The attempt kept, laid out again if it was not the last, and its labels placed
+        // once more with those that read as another edge's choosing first.
+        if let best, retries && best.outcome.ambiguous > 0 || best.spread != layout.spread || best.room != layout.room {
+            _ = attempt(best.spread, best.room, refine: retries)
+        }
         fit()
     }
 

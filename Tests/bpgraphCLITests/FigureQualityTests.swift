@@ -101,7 +101,7 @@ struct FigureQualityTests {
         #expect(t.margins == 0)
         #expect(t.border <= 2)
         // Dense random graphs still leave some labels with no spot clearly nearer their own
-        // edge than any other (the goal is 0; this build: 6 of 1,728 labels).
+        // edge than any other (the goal is 0; this build: 5 of 1,728 labels).
         #expect(t.ambiguous <= 12, "\(t.ambiguous) labels as near another edge as their own")
         #expect(t.clean >= 26, "\(t.clean)/\(t.figures) clean")
     }
