@@ -66,9 +66,13 @@ struct LabelPlacer {
     /// as in `obstacles + placed`; and every curve segment, numbered curve by curve.
     private var boxGrid = SpatialGrid(cell: 48)
     private var segmentGrid = SpatialGrid(cell: 48)
-    /// Segment number → (curve, index of the segment's end point).
-    private var segments: [(curve: Int32, end: Int32)] = []
+    /// Segment number → its curve and its two ends (canonical frame).
+    private var segmentCurve: [Int32] = []
+    private var segmentStart: [Point] = []
+    private var segmentEnd: [Point] = []
     private var scratch: [Int] = []
+    /// Per curve, while an edge is placed: whether it is another edge's, near this one.
+    private var otherCurve: [Bool] = []
 
     init(frame: Frame, gap: Double, obstacles: [Box], curves: [[Point]]) {
         self.frame = frame
@@ -83,7 +87,9 @@ struct LabelPlacer {
         for (c, curve) in self.curves.enumerated() where curve.count >= 2 {
             for i in 1..<curve.count {
                 segmentGrid.insert(Self.bounds([curve[i - 1], curve[i]]))
-                segments.append((Int32(c), Int32(i)))
+                segmentCurve.append(Int32(c))
+                segmentStart.append(curve[i - 1])
+                segmentEnd.append(curve[i])
             }
         }
     }
@@ -132,20 +138,33 @@ struct LabelPlacer {
 
     /// The highest (or lowest) v of a polyline over u in [u0, u1], or nil if it never gets there.
     static func extreme(_ curve: [Point], from u0: Double, to u1: Double, highest: Bool) -> Double? {
-        var best: Double?
-        func take(_ v: Double) { best = best.map { highest ? max($0, v) : min($0, v) } ?? v }
-        for i in 0..<curve.count {
+        curve.withUnsafeBufferPointer { extreme($0, from: u0, to: u1, highest: highest) }
+    }
+
+    // (The same without an array or a closure per call: this is the placer's inner loop.)
+    @inline(__always)
+    static func extreme(_ curve: UnsafeBufferPointer<Point>, from u0: Double, to u1: Double, highest: Bool) -> Double? {
+        var best = 0.0, found = false
+        @inline(__always) func take(_ v: Double) {
+            if found { best = highest ? max(best, v) : min(best, v) } else { best = v; found = true }
+        }
+        let n = curve.count
+        for i in 0..<n {
             let p = curve[i]
             if p.x >= u0 && p.x <= u1 { take(p.y) }
-            if i + 1 < curve.count {
+            if i + 1 < n {
                 let q = curve[i + 1]
-                for u in [u0, u1] where (p.x - u) * (q.x - u) < 0 {
-                    let t = (u - p.x) / (q.x - p.x)
+                if (p.x - u0) * (q.x - u0) < 0 {
+                    let t = (u0 - p.x) / (q.x - p.x)
+                    take(p.y + t * (q.y - p.y))
+                }
+                if (p.x - u1) * (q.x - u1) < 0 {
+                    let t = (u1 - p.x) / (q.x - p.x)
                     take(p.y + t * (q.y - p.y))
                 }
             }
         }
-        return best
+        return found ? best : nil
     }
 
     /// Points along a polyline every `step` points of arc length, with their arc position.
@@ -198,26 +217,36 @@ struct LabelPlacer {
         let area = Box(minX: region.minX - reach, minY: region.minY - reach, maxX: region.maxX + reach, maxY: region.maxY + reach)
         // (Boxes and curves counted below are those that overlap `area`, as before the
         // grids: a box or segment outside the padded label box adds exactly 0.)
-        func isOther(_ c: Int) -> Bool { !request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0 }
+        // (Worked out once per edge, not per segment looked at.)
+        otherCurve.removeAll(keepingCapacity: true)
+        for c in curveBoxes.indices { otherCurve.append(!request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0) }
 
         // At a station, each label hugs the curve on its own side: its box slides along
         // u (up to most of its width) to where its centre is nearest the station, so on
         // a steep edge the value sits up-left of the point and the gradient down-right of
         // it, across from each other, instead of being lifted apart by the slope.
-        let shifts: [Double] = [0, -0.25, 0.25, -0.5, 0.5, -0.75, 0.75]
+        let shifts: (Double, Double, Double, Double, Double, Double, Double) = (0, -0.25, 0.25, -0.5, 0.5, -0.75, 0.75)
+        @inline(__always) func shift(_ k: Int) -> Double {
+            switch k {
+            case 0: return shifts.0
+            case 1: return shifts.1
+            case 2: return shifts.2
+            case 3: return shifts.3
+            case 4: return shifts.4
+            case 5: return shifts.5
+            default: return shifts.6
+            }
+        }
         // The slide that keeps the label's centre across from the station: the least
         // offset along the edge's direction there (so value and gradient pair up), then
         // the least distance.
         var tangent = Point(1, 0)
-        func nearest(_ boxes: [Box], to p: Point) -> Box? {
-            var best: (d: Double, box: Box)?
-            for b in boxes {
-                let offset = b.center - p
-                let along = abs(offset.x * tangent.x + offset.y * tangent.y)
-                let d = along + 0.25 * offset.length
-                if best == nil || d < best!.d - 0.01 { best = (d, b) }
-            }
-            return best?.box
+        // (Options are offered in turn, nearest kept, without an array of them.)
+        @inline(__always) func offer(_ b: Box, to p: Point, _ best: inout (d: Double, box: Box)?) {
+            let offset = b.center - p
+            let along = abs(offset.x * tangent.x + offset.y * tangent.y)
+            let d = along + 0.25 * offset.length
+            if best == nil || d < best!.d - 0.01 { best = (d, b) }
         }
         // The direction of the curve at station i (stations are 3 pt apart).
         func direction(at i: Int) -> Point {
@@ -231,23 +260,25 @@ struct LabelPlacer {
             let u = station.x
             var valueBox: Box?, gradientBox: Box?
             if let (w, h) = valueSize {
-                var options: [Box] = []
-                for s in shifts {
+                var best: (d: Double, box: Box)?
+                for k in 0..<7 {
+                    let s = shift(k)
                     let c = u + s * max(w, h)
                     guard s == 0 || beside(c, w), let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true) else { continue }
-                    options.append(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h))
+                    offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, &best)
                 }
-                guard let b = nearest(options, to: station) else { return nil }
+                guard let b = best?.box else { return nil }
                 valueBox = b
             }
             if let (w, h) = gradientSize {
-                var options: [Box] = []
-                for s in shifts {
+                var best: (d: Double, box: Box)?
+                for k in 0..<7 {
+                    let s = shift(k)
                     let c = u + s * max(w, h)
                     guard s == 0 || beside(c, w), let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false) else { continue }
-                    options.append(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap))
+                    offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, &best)
                 }
-                guard let b = nearest(options, to: station) else { return nil }
+                guard let b = best?.box else { return nil }
                 gradientBox = b
             }
             return (valueBox, gradientBox)
@@ -270,11 +301,11 @@ struct LabelPlacer {
             var crossing = 0.0, other = Double.infinity, by = -1
             segmentGrid.query(near, into: &scratch)
             for id in scratch {
-                let (c, i) = (Int(segments[id].curve), Int(segments[id].end))
-                guard isOther(c), curveBoxes[c].overlapArea(near) > 0 else { continue }
-                let length = near.clippedLength(curves[c][i - 1], curves[c][i])
+                let c = Int(segmentCurve[id])
+                guard otherCurve[c], curveBoxes[c].overlapArea(near) > 0 else { continue }
+                let p = segmentStart[id], q = segmentEnd[id]
+                let length = near.clippedLength(p, q)
                 guard length > 0 else { continue }
-                let p = curves[c][i - 1], q = curves[c][i]
                 crossing += length + 2 * padded.clippedLength(p, q)
                 // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
                 if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX

@@ -3,22 +3,62 @@
 /// in insertion order and `query` returns them in that order, so sums taken over
 /// its answer add up in the same order as a loop over all items would (items that
 /// do not touch the box contribute nothing to such sums), and give the same bits.
+///
+/// The cells are a flat array over the cells used so far (grown, and filled again,
+/// when an item falls outside them), each a linked list of entries: no hashing and no
+/// array per cell.
 struct SpatialGrid {
     let cell: Double
-    private var cells: [Cell: [Int32]] = [:]
+    /// The cells held: columns x0 ..< x0 + nx, rows y0 ..< y0 + ny; `head[(x - x0) * ny + (y - y0)]`
+    /// is the cell's first entry (−1: none).
+    private var x0: Int32 = 0, y0: Int32 = 0, nx: Int32 = 0, ny: Int32 = 0
+    private var head: [Int32] = []
+    /// Entries: an item and the next entry of its cell.
+    private var entryItem: [Int32] = []
+    private var entryNext: [Int32] = []
+    /// Each item's cells (lx > hx: none), to fill the cells again when they grow.
+    private var ranges: [(lx: Int32, hx: Int32, ly: Int32, hy: Int32)] = []
     private var stamp: [UInt32] = []
     private var generation: UInt32 = 0
     private(set) var count = 0
 
-    private struct Cell: Hashable { var x: Int32, y: Int32 }
-
     init(cell: Double) { self.cell = cell }
 
-    private func range(_ box: Box) -> (ClosedRange<Int32>, ClosedRange<Int32>)? {
+    private func range(_ box: Box) -> (lx: Int32, hx: Int32, ly: Int32, hy: Int32)? {
         guard box.minX.isFinite, box.minY.isFinite, box.maxX.isFinite, box.maxY.isFinite,
               box.minX <= box.maxX, box.minY <= box.maxY else { return nil }
         func index(_ v: Double) -> Int32 { Int32(clamping: Int((v / cell).rounded(.down))) }
-        return (index(box.minX)...index(box.maxX), index(box.minY)...index(box.maxY))
+        return (index(box.minX), index(box.maxX), index(box.minY), index(box.maxY))
+    }
+
+    private mutating func link(_ id: Int, _ r: (lx: Int32, hx: Int32, ly: Int32, hy: Int32)) {
+        guard r.lx <= r.hx else { return }
+        for x in r.lx...r.hx {
+            let column = Int(x - x0) * Int(ny)
+            for y in r.ly...r.hy {
+                let c = column + Int(y - y0)
+                entryItem.append(Int32(id))
+                entryNext.append(head[c])
+                head[c] = Int32(entryItem.count - 1)
+            }
+        }
+    }
+
+    /// Holds at least the cells of `r` (with some more around them), filling them again.
+    private mutating func grow(_ r: (lx: Int32, hx: Int32, ly: Int32, hy: Int32)) {
+        var lx = Int(r.lx), hx = Int(r.hx), ly = Int(r.ly), hy = Int(r.hy)
+        if nx > 0 {
+            lx = min(lx, Int(x0)); hx = max(hx, Int(x0) + Int(nx) - 1)
+            ly = min(ly, Int(y0)); hy = max(hy, Int(y0) + Int(ny) - 1)
+        }
+        let padX = max(2, (hx - lx + 1) / 2), padY = max(2, (hy - ly + 1) / 2)
+        lx = max(Int(Int32.min), lx - padX); hx = min(Int(Int32.max), hx + padX)
+        ly = max(Int(Int32.min), ly - padY); hy = min(Int(Int32.max), hy + padY)
+        x0 = Int32(lx); y0 = Int32(ly); nx = Int32(hx - lx + 1); ny = Int32(hy - ly + 1)
+        head = [Int32](repeating: -1, count: Int(nx) * Int(ny))
+        entryItem.removeAll(keepingCapacity: true)
+        entryNext.removeAll(keepingCapacity: true)
+        for id in ranges.indices { link(id, ranges[id]) }
     }
 
     /// Adds an item covering `box`; returns its number. An item with an empty or
@@ -28,8 +68,13 @@ struct SpatialGrid {
         let id = count
         count += 1
         stamp.append(0)
-        guard let (xs, ys) = range(box) else { return id }
-        for x in xs { for y in ys { cells[Cell(x: x, y: y), default: []].append(Int32(id)) } }
+        guard let r = range(box) else { ranges.append((1, 0, 1, 0)); return id }
+        ranges.append(r)
+        if nx == 0 || r.lx < x0 || r.ly < y0 || Int(r.hx) >= Int(x0) + Int(nx) || Int(r.hy) >= Int(y0) + Int(ny) {
+            grow(r)  // (fills every item's cells, this one's too)
+        } else {
+            link(id, r)
+        }
         return id
     }
 
@@ -37,15 +82,30 @@ struct SpatialGrid {
     /// the items whose boxes meet it: callers test the boxes themselves).
     mutating func query(_ box: Box, into out: inout [Int]) {
         out.removeAll(keepingCapacity: true)
-        guard let (xs, ys) = range(box) else { return }
+        guard nx > 0, let r = range(box) else { return }
+        // (Cells outside those held hold nothing.)
+        let lx = max(Int(r.lx), Int(x0)), hx = min(Int(r.hx), Int(x0) + Int(nx) - 1)
+        let ly = max(Int(r.ly), Int(y0)), hy = min(Int(r.hy), Int(y0) + Int(ny) - 1)
+        guard lx <= hx, ly <= hy else { return }
         generation &+= 1
         if generation == 0 { for i in stamp.indices { stamp[i] = 0 }; generation = 1 }
-        for x in xs {
-            for y in ys {
-                guard let items = cells[Cell(x: x, y: y)] else { continue }
-                for item in items where stamp[Int(item)] != generation {
-                    stamp[Int(item)] = generation
-                    out.append(Int(item))
+        let g = generation
+        head.withUnsafeBufferPointer { head in
+            entryItem.withUnsafeBufferPointer { item in
+                entryNext.withUnsafeBufferPointer { next in
+                    stamp.withUnsafeMutableBufferPointer { stamp in
+                        for x in lx...hx {
+                            let column = (x - Int(x0)) * Int(ny) - Int(y0)
+                            for y in ly...hy {
+                                var e = Int(head[column + y])
+                                while e >= 0 {
+                                    let it = Int(item[e])
+                                    if stamp[it] != g { stamp[it] = g; out.append(it) }
+                                    e = Int(next[e])
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
