@@ -328,10 +328,13 @@ final class LabelPlan {
         var labelBoxes: [Box] = []
         // Short edges have the fewest spots, so they choose first (after `first`).
         func arcLength(_ c: [Point]) -> Double { zip(c, c.dropFirst()).reduce(0) { $0 + ($1.1 - $1.0).length } }
+        // (Each entry's length and whether it is first, once, not per comparison.)
+        let lengths = entries.map { arcLength(curves[curveIndex[$0.edge]!]) }
+        let isFirst = entries.map { first.contains($0.edge) }
         let order = entries.indices.sorted { a, b in
-            let fa = first.contains(entries[a].edge), fb = first.contains(entries[b].edge)
+            let fa = isFirst[a], fb = isFirst[b]
             if fa != fb { return fa }
-            let la = arcLength(curves[curveIndex[entries[a].edge]!]), lb = arcLength(curves[curveIndex[entries[b].edge]!])
+            let la = lengths[a], lb = lengths[b]
             return la != lb ? la < lb : a < b
         }
         for k in order {

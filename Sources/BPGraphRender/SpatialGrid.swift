@@ -90,22 +90,15 @@ struct SpatialGrid {
         generation &+= 1
         if generation == 0 { for i in stamp.indices { stamp[i] = 0 }; generation = 1 }
         let g = generation
-        head.withUnsafeBufferPointer { head in
-            entryItem.withUnsafeBufferPointer { item in
-                entryNext.withUnsafeBufferPointer { next in
-                    stamp.withUnsafeMutableBufferPointer { stamp in
-                        for x in lx...hx {
-                            let column = (x - Int(x0)) * Int(ny) - Int(y0)
-                            for y in ly...hy {
-                                var e = Int(head[column + y])
-                                while e >= 0 {
-                                    let it = Int(item[e])
-                                    if stamp[it] != g { stamp[it] = g; out.append(it) }
-                                    e = Int(next[e])
-                                }
-                            }
-                        }
-                    }
+        // (Plain indexing: closures over the arrays would copy them, retained, per query.)
+        for x in lx...hx {
+            let column = (x - Int(x0)) * Int(ny) - Int(y0)
+            for y in ly...hy {
+                var e = Int(head[column + y])
+                while e >= 0 {
+                    let it = Int(entryItem[e])
+                    if stamp[it] != g { stamp[it] = g; out.append(it) }
+                    e = Int(entryNext[e])
                 }
             }
         }
