@@ -83,6 +83,12 @@ struct LabelPlacer {
         self.obstacles = obstacles.map(toCanonical)
         self.curves = curves.map { $0.map(toCanonical) }
         self.curveBoxes = self.curves.map { Self.bounds($0).insetBy(-1) }
+        // (The grids' cells made once, over everything, not grown as items come.)
+        var extent = Box(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for box in self.obstacles where box.minX <= box.maxX && box.minY <= box.maxY { extent = extent.union(box) }
+        for box in self.curveBoxes where box.minX <= box.maxX && box.minY <= box.maxY { extent = extent.union(box) }
+        boxGrid.cover(extent)
+        segmentGrid.cover(extent)
         for box in self.obstacles { boxGrid.insert(box) }
         for (c, curve) in self.curves.enumerated() where curve.count >= 2 {
             for i in 1..<curve.count {
@@ -137,20 +143,38 @@ struct LabelPlacer {
     // MARK: Placing
 
     /// The highest (or lowest) v of a polyline over u in [u0, u1], or nil if it never gets there.
-    static func extreme(_ curve: [Point], from u0: Double, to u1: Double, highest: Bool) -> Double? {
-        curve.withUnsafeBufferPointer { extreme($0, from: u0, to: u1, highest: highest) }
+    static func extreme(_ curve: [Point], from u0: Double, to u1: Double, highest: Bool, increasing: Bool = false) -> Double? {
+        curve.withUnsafeBufferPointer { extreme($0, from: u0, to: u1, highest: highest, increasing: increasing) }
+    }
+
+    /// Whether u never decreases along a polyline (false with a NaN).
+    static func increasing(_ curve: [Point]) -> Bool {
+        for i in curve.indices.dropFirst() where !(curve[i - 1].x <= curve[i].x) { return false }
+        return true
     }
 
     // (The same without an array or a closure per call: this is the placer's inner loop.)
     @inline(__always)
-    static func extreme(_ curve: UnsafeBufferPointer<Point>, from u0: Double, to u1: Double, highest: Bool) -> Double? {
+    static func extreme(_ curve: UnsafeBufferPointer<Point>, from u0: Double, to u1: Double, highest: Bool,
+                        increasing: Bool = false) -> Double? {
         var best = 0.0, found = false
         @inline(__always) func take(_ v: Double) {
             if found { best = highest ? max(best, v) : min(best, v) } else { best = v; found = true }
         }
         let n = curve.count
-        for i in 0..<n {
+        // (On a curve whose u never decreases, the points and segments before the last
+        // point short of u0, and from the first point past u1, give nothing: they are
+        // skipped, the others taken in the same order.)
+        var start = 0
+        let fast = increasing && u0 <= u1
+        if fast {
+            var lo = 0, hi = n
+            while lo < hi { let mid = (lo + hi) / 2; if curve[mid].x < u0 { lo = mid + 1 } else { hi = mid } }
+            start = max(lo - 1, 0)
+        }
+        for i in start..<max(n, start) {
             let p = curve[i]
+            if fast && p.x > u1 { break }
             if p.x >= u0 && p.x <= u1 { take(p.y) }
             if i + 1 < n {
                 let q = curve[i + 1]
@@ -256,6 +280,7 @@ struct LabelPlacer {
         // A label stays beside its edge: never slid past either end of it.
         let spanU = (valueCurve.map(\.x).min() ?? 0, valueCurve.map(\.x).max() ?? 0)
         func beside(_ c: Double, _ w: Double) -> Bool { c - w / 2 >= spanU.0 - 0.5 && c + w / 2 <= spanU.1 + 0.5 }
+        let valueIncreasing = Self.increasing(valueCurve), gradientIncreasing = Self.increasing(gradientCurve)
         func boxes(at station: Point) -> (Box?, Box?)? {
             let u = station.x
             var valueBox: Box?, gradientBox: Box?
@@ -264,7 +289,7 @@ struct LabelPlacer {
                 for k in 0..<7 {
                     let s = shift(k)
                     let c = u + s * max(w, h)
-                    guard s == 0 || beside(c, w), let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true) else { continue }
+                    guard s == 0 || beside(c, w), let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true, increasing: valueIncreasing) else { continue }
                     offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, &best)
                 }
                 guard let b = best?.box else { return nil }
@@ -275,7 +300,7 @@ struct LabelPlacer {
                 for k in 0..<7 {
                     let s = shift(k)
                     let c = u + s * max(w, h)
-                    guard s == 0 || beside(c, w), let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false) else { continue }
+                    guard s == 0 || beside(c, w), let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false, increasing: gradientIncreasing) else { continue }
                     offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, &best)
                 }
                 guard let b = best?.box else { return nil }

@@ -13,6 +13,8 @@ struct SpatialGrid {
     /// is the cell's first entry (−1: none).
     private var x0: Int32 = 0, y0: Int32 = 0, nx: Int32 = 0, ny: Int32 = 0
     private var head: [Int32] = []
+    /// The cell's last entry (new entries go after it, so a cell's items are in order).
+    private var tail: [Int32] = []
     /// Entries: an item and the next entry of its cell.
     private var entryItem: [Int32] = []
     private var entryNext: [Int32] = []
@@ -37,9 +39,11 @@ struct SpatialGrid {
             let column = Int(x - x0) * Int(ny)
             for y in r.ly...r.hy {
                 let c = column + Int(y - y0)
+                let e = Int32(entryItem.count)
                 entryItem.append(Int32(id))
-                entryNext.append(head[c])
-                head[c] = Int32(entryItem.count - 1)
+                entryNext.append(-1)
+                if head[c] < 0 { head[c] = e } else { entryNext[Int(tail[c])] = e }
+                tail[c] = e
             }
         }
     }
@@ -56,9 +60,16 @@ struct SpatialGrid {
         ly = max(Int(Int32.min), ly - padY); hy = min(Int(Int32.max), hy + padY)
         x0 = Int32(lx); y0 = Int32(ly); nx = Int32(hx - lx + 1); ny = Int32(hy - ly + 1)
         head = [Int32](repeating: -1, count: Int(nx) * Int(ny))
+        tail = [Int32](repeating: -1, count: Int(nx) * Int(ny))
         entryItem.removeAll(keepingCapacity: true)
         entryNext.removeAll(keepingCapacity: true)
         for id in ranges.indices { link(id, ranges[id]) }
+    }
+
+    /// Makes room for items within `box` (else the cells grow as items come).
+    mutating func cover(_ box: Box) {
+        guard let r = range(box) else { return }
+        if nx == 0 || r.lx < x0 || r.ly < y0 || Int(r.hx) >= Int(x0) + Int(nx) || Int(r.hy) >= Int(y0) + Int(ny) { grow(r) }
     }
 
     /// Adds an item covering `box`; returns its number. An item with an empty or
@@ -102,6 +113,9 @@ struct SpatialGrid {
                 }
             }
         }
-        out.sort()
+        // (Often already in order: from one cell, whose items are.)
+        var sorted = true
+        for i in out.indices.dropFirst() where out[i - 1] > out[i] { sorted = false; break }
+        if !sorted { out.sort() }
     }
 }
