@@ -387,9 +387,6 @@ struct LabelPlacer {
             tangent = direction(at: candidate.index)
             station = candidate.point
             guard let (vb, gb) = boxes(at: candidate.point) else { continue }
-            let a = cost(vb), b = cost(gb)
-            let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
-            let short = shortfall(vb, a) + shortfall(gb, b)
             // How far the spline climbs under the labels: the vertical room they straddle.
             let spread = max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
             // A value and its gradient are read as a pair only across from each other.
@@ -398,6 +395,13 @@ struct LabelPlacer {
                 let d = vb.center - gb.center
                 apart = max(0, abs(d.x * tangent.x + d.y * tangent.y) - pairLimit)
             }
+            // (Against a clean spot, a spot that is not clean, or whose score without its
+            // costs is no less, cannot win: its costs are not looked at. The score's terms
+            // are never negative and rounding is monotone, so the full score is no less.)
+            if let b = best, b.tier == 0, apart > 0 || distance * 0.5 + spread * 1.5 >= b.score { continue }
+            let a = cost(vb), b = cost(gb)
+            let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
+            let short = shortfall(vb, a) + shortfall(gb, b)
             var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
             if apart > 0 { tier = max(tier, 2) }
             let score = overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5
