@@ -266,9 +266,19 @@ struct LabelPlacer {
         // the least distance.
         var tangent = Point(1, 0)
         // (Options are offered in turn, nearest kept, without an array of them.)
+        // Whether an option centred at u = (minX + maxX) / 2 cannot be nearer than the best so
+        // far, whatever its v: d ≥ 0.25 |Δu| (with room for rounding), so its extreme is
+        // not looked for.
+        @inline(__always) func farther(_ minX: Double, _ maxX: Double, than best: (d: Double, box: Box)?, from p: Point) -> Bool {
+            guard let best else { return false }
+            let du = (minX + maxX) / 2 - p.x
+            return 0.25 * abs(du) * (1 - 1e-9) >= best.d - 0.01
+        }
         @inline(__always) func offer(_ b: Box, to p: Point, _ best: inout (d: Double, box: Box)?) {
             let offset = b.center - p
             let along = abs(offset.x * tangent.x + offset.y * tangent.y)
+            // (d is no less than `along`: when that is not nearer, neither is d.)
+            if let best, !(along < best.d - 0.01) { return }
             let d = along + 0.25 * offset.length
             if best == nil || d < best!.d - 0.01 { best = (d, b) }
         }
@@ -289,7 +299,8 @@ struct LabelPlacer {
                 for k in 0..<7 {
                     let s = shift(k)
                     let c = u + s * max(w, h)
-                    guard s == 0 || beside(c, w), let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true, increasing: valueIncreasing) else { continue }
+                    guard s == 0 || beside(c, w), !farther(c - w / 2, c + w / 2, than: best, from: station),
+                          let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true, increasing: valueIncreasing) else { continue }
                     offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, &best)
                 }
                 guard let b = best?.box else { return nil }
@@ -300,7 +311,8 @@ struct LabelPlacer {
                 for k in 0..<7 {
                     let s = shift(k)
                     let c = u + s * max(w, h)
-                    guard s == 0 || beside(c, w), let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false, increasing: gradientIncreasing) else { continue }
+                    guard s == 0 || beside(c, w), !farther(c - w / 2, c + w / 2, than: best, from: station),
+                          let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false, increasing: gradientIncreasing) else { continue }
                     offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, &best)
                 }
                 guard let b = best?.box else { return nil }
