@@ -40,7 +40,7 @@ struct LabelPlacer {
         var readable: Bool = true
         /// Whether a label overlaps a node or another label there.
         var overlaps: Bool = false
-        /// Whether another edge comes within half a point of a label as near as its own
+        /// Whether another edge comes within a point of a label as near as its own
         /// (the reader can't tell whose it is).
         var ambiguous: Bool = false
         /// Then: the other curve (index into `curves`) that comes as near to the label as

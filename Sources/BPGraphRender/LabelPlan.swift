@@ -186,11 +186,6 @@ final class LabelPlan {
         }
         var layout = LayeredLayout(frame: frame, nodes: layoutNodes, edges: layoutEdges, groups: groups)
 
-        // Lay out, route, place; again with more room while a label has no clean spot.
-        // When no attempt is clean, the one with the fewest labels that overlap, then
-        // that read as another edge's, then that are not clear, is kept (the most
-        // compact of those). The last attempt's room (1.75×) is bounded so that
-        // hopeless figures (dense random graphs) do not sprawl.
         let retries = nodes.count <= 400
         let forwardIndex = Dictionary(forward.indices.map { (forward[$0], $0) }, uniquingKeysWith: { a, _ in a })
         var backOf: [EdgePointer: EdgePointer] = [:]
@@ -201,7 +196,17 @@ final class LabelPlan {
         typealias Outcome = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, area: Double)
         var last: LayeredLayout.Skeleton?
         var crowded: [Crowded] = []
-        func attempt(_ spread: Double, _ room: LayeredLayout.Room, refine: Bool = false) -> Outcome {
+        // The last attempt's anchors, group boxes and placement, for `refine`.
+        var lastAnchors: [EdgePointer: Point] = [:], lastBorders: [Box] = [], lastPlaced: Placed?
+        /// Labels that read as another edge's choose first, once (earlier labels may have
+        /// taken their spots); the better of the two placements stays.
+        func refine() {
+            guard let placed = lastPlaced, placed.ambiguous > 0 else { return }
+            let again = place(anchors: lastAnchors, borders: lastBorders, first: Set(placed.crowded.map(\.edge)))
+            func key(_ p: Placed) -> (Int, Int, Int, Int) { (p.overlapping, p.ambiguous, p.unreadable, p.unclean) }
+            if !(key(again) < key(placed)) { for (label, p) in placed.moves { move(label, to: p) } }
+        }
+        func attempt(_ spread: Double, _ room: LayeredLayout.Room) -> Outcome {
             layout.spread = spread
             layout.room = room
             let skeleton = layout.skeleton()
@@ -218,14 +223,8 @@ final class LabelPlan {
                 if let i = entryOf[e], let back = entries[i].gradientEdge { install(back, offset(result.routes[k])) }
             }
             let anchors = Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a })
-            var placed = place(anchors: anchors, borders: result.groupBoxes)
-            // (`refine`: labels that read as another edge's choose first, once: earlier
-            // labels may have taken their spots. The better placement is kept.)
-            if refine && placed.ambiguous > 0 {
-                let again = place(anchors: anchors, borders: result.groupBoxes, first: Set(placed.crowded.map(\.edge)))
-                func key(_ p: Placed) -> (Int, Int, Int, Int) { (p.overlapping, p.ambiguous, p.unreadable, p.unclean) }
-                if key(again) < key(placed) { placed = again } else { for (label, p) in placed.moves { move(label, to: p) } }
-            }
+            let placed = place(anchors: anchors, borders: result.groupBoxes)
+            (lastAnchors, lastBorders, lastPlaced) = (anchors, result.groupBoxes, placed)
             crowded = placed.crowded
             return (placed.overlapping, placed.ambiguous + skeleton.bentRoutes(), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
@@ -266,9 +265,8 @@ final class LabelPlan {
         }
         // The attempt kept, laid out again if it was not the last, and its labels placed
         // once more with those that read as another edge's choosing first.
-        if let best, retries && best.outcome.ambiguous > 0 || best.spread != layout.spread || best.room != layout.room {
-            _ = attempt(best.spread, best.room, refine: retries)
-        }
+        if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
+        if retries { refine() }
         fit()
     }
 
@@ -285,8 +283,6 @@ final class LabelPlan {
         var at: Point
     }
 
-    /// Places every label; how many overlap a node or a label, and how many found no
-    /// clean spot.
     /// What `place` made of the labels: how many overlap a node or a label, read as
     /// another edge's, are not clearly their own edge's, found no clean spot; the ones that
     /// read as another edge's; the extent of everything drawn; and where each label went.
