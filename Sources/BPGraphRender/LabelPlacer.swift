@@ -49,6 +49,13 @@ struct LabelPlacer {
         var crowdedAt: Point?
     }
 
+    /// How many spots along an edge, nearest the anchor first, are weighed in full.
+    static let nearCandidates = 120
+    /// A label with no clean spot among those looks along the rest of its edge, while the
+    /// placer has looked at fewer than this many boxes and segments for that (counted, not
+    /// timed, so the figure is the same on every run): figure-sized drawings search every
+    /// edge to its ends, crowded big ones stop early.
+    static let farSearchBudget = 60_000
     let frame: Frame
     /// Clearance between a label and its spline, and between labels.
     let gap: Double
@@ -73,6 +80,8 @@ struct LabelPlacer {
     private var scratch: [Int] = []
     /// Per curve, while an edge is placed: whether it is another edge's, near this one.
     private var otherCurve: [Bool] = []
+    /// What is left of `farSearchBudget`.
+    private var farBudget = LabelPlacer.farSearchBudget
 
     init(frame: Frame, gap: Double, obstacles: [Box], curves: [[Point]]) {
         self.frame = frame
@@ -232,7 +241,6 @@ struct LabelPlacer {
         let margin = min(12, total * 0.2)
         let candidates = stations.indices.filter { stations[$0].s >= margin && stations[$0].s <= total - margin }
             .sorted { abs(stations[$0].s - anchorS) < abs(stations[$1].s - anchorS) }
-            .prefix(120)
             .map { (point: stations[$0].point, s: stations[$0].s, index: $0) }
 
         // Only obstacles and curves near this edge matter.
@@ -326,6 +334,7 @@ struct LabelPlacer {
             let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
             var overlap = 0.0
             boxGrid.query(padded, into: &scratch)
+            if far { farBudget -= scratch.count + 1 }
             for id in scratch {
                 let o = id < obstacles.count ? obstacles[id] : placed[id - obstacles.count]
                 if o.overlapArea(area) > 0 { overlap += padded.overlapArea(o) }
@@ -337,6 +346,7 @@ struct LabelPlacer {
             // where no spot is clear, the label at least stays off other edges.)
             var crossing = 0.0, other = Double.infinity, by = -1
             segmentGrid.query(near, into: &scratch)
+            if far { farBudget -= scratch.count + 1 }
             for id in scratch {
                 let c = Int(segmentCurve[id])
                 guard otherCurve[c], curveBoxes[c].overlapArea(near) > 0 else { continue }
@@ -393,9 +403,14 @@ struct LabelPlacer {
         // Spots in tiers: clean (clear of every other edge); readable (every other edge
         // clearly farther than its own); free of nodes and labels; the rest.
         var best: (tier: Int, score: Double, value: Box?, gradient: Box?, overlap: Double, ambiguous: Bool, by: Int?, at: Box?)?
-        for candidate in candidates {
+        var far = false
+        for (n, candidate) in candidates.enumerated() {
             let distance = abs(candidate.s - anchorS)
             if let b = best, b.tier == 0, distance * 0.5 >= b.score { break }  // sorted by distance: nothing better follows
+            // Past the spots near the anchor, the rest of the edge is searched only while no
+            // clean spot is found and the budget lasts.
+            far = n >= Self.nearCandidates
+            if far, !(farBudget > 0 && (best.map { $0.tier > 0 } ?? true)) { break }
             tangent = direction(at: candidate.index)
             station = candidate.point
             guard let (vb, gb) = boxes(at: candidate.point) else { continue }

@@ -186,7 +186,9 @@ final class LabelPlan {
         }
         var layout = LayeredLayout(frame: frame, nodes: layoutNodes, edges: layoutEdges, groups: groups)
 
-        let retries = nodes.count <= 400
+        // (Layouts again only for figure-sized graphs: a big or crowded one would take
+        // seconds and gain little.)
+        let retries = nodes.count <= 400 && layoutEdges.count <= 200
         let forwardIndex = Dictionary(forward.indices.map { (forward[$0], $0) }, uniquingKeysWith: { a, _ in a })
         var backOf: [EdgePointer: EdgePointer] = [:]
         for entry in entries { if let back = entry.gradientEdge { backOf[back] = entry.edge } }
@@ -240,6 +242,7 @@ final class LabelPlan {
             if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room) }
         }
         var room = LayeredLayout.Room()
+        var tried: [[Int]: Int] = [:]
         var outcome = attempt(1, room)
         consider(outcome, 1, room)
         if retries && outcome.unclean > 0 {
@@ -248,7 +251,11 @@ final class LabelPlan {
                 var more = room
                 for c in crowded {
                     guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by], j != k else { continue }
-                    skeleton.makeRoom(for: k, against: j, at: c.at, into: &more)
+                    // (Room made for the same two edges before did not part them: the gap gets longer too,
+                    // more each time.)
+                    let pair = [k, j], times = tried[pair, default: 0]
+                    tried[pair] = times + 1
+                    skeleton.makeRoom(for: k, against: j, at: c.at, longer: Double(times), into: &more)
                 }
                 if more == room { break }
                 room = more

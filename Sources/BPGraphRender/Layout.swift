@@ -1036,8 +1036,9 @@ extension LayeredLayout {
         /// the label sits in, edges that leave one item together are moved apart at
         /// their heads (and those that meet, at their tails); edges that cross there get
         /// a longer gap, so the label can sit farther from the crossing; edges that just
-        /// run close are moved apart at both ends.
-        func makeRoom(for k: Int, against j: Int, at p: Point, into room: inout Room) {
+        /// run close are moved apart at both ends. `longer` > 0 (room made for these two
+        /// before did not part them): the gap also gets longer, by that many steps.
+        func makeRoom(for k: Int, against j: Int, at p: Point, longer: Double = 0, into room: inout Room) {
             let e = edges[k]
             let pu = frame == .leftToRight ? p.x : -p.y
             let r0 = rank[e.from], r1 = rank[e.to]
@@ -1056,10 +1057,11 @@ extension LayeredLayout {
                 guard i != i2 else { return }
                 room.beforeItem[order[r][min(i, i2) + 1], default: 0] += delta
             }
+            if longer > 0 { room.afterRank[g, default: 0] += (labelAlong(e) / 2 + 12) * longer }
             if ja == ka, let jb { apart(kb, jb, g + 1); return }
             if jb == kb, let ja { apart(ka, ja, g); return }
             if let ja, let jb, (indexInRank[ka] < indexInRank[ja]) != (indexInRank[kb] < indexInRank[jb]) {
-                room.afterRank[g, default: 0] += labelAlong(e) / 2 + 12
+                if longer == 0 { room.afterRank[g, default: 0] += labelAlong(e) / 2 + 12 }
                 return
             }
             if let ja { apart(ka, ja, g) }
