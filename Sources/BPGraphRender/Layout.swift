@@ -988,7 +988,10 @@ extension LayeredLayout {
                 for (i, k) in ks.enumerated() {
                     let dv = (Double(i) - (count - 1) / 2) * step
                     let t = dv / max(halfAcross, 1e-9)
-                    let port = Point(c.x - 0.9 * halfAlong * (1 - t * t).squareRoot(), c.y + dv)
+                    // (On the node's outline: Graphviz clips an edge where it enters the
+                    // node, so an end inside it would be cut off wherever the curve crosses
+                    // the outline, and a steep input from below could end above the next.)
+                    let port = Point(c.x - halfAlong * (1 - t * t).squareRoot(), c.y + dv)
                     // It comes in halfway between head-on and straight from where it was,
                     // so a steep input turns gently, not in a corner. A long edge keeps its
                     // route up to its last rank, so it stays in its lane (off the nodes and
