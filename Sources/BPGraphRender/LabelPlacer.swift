@@ -51,6 +51,11 @@ struct LabelPlacer {
 
     /// How many spots along an edge, nearest the anchor first, are weighed in full.
     static let nearCandidates = 120
+    /// The clearance between a label and its own edge, with `hug`, where at the usual one
+    /// another edge would be as near.
+    static let tightGap = 1.0
+    /// Whether a label with no spot that reads as its own edge's may sit `tightGap` from it.
+    var hug = false
     /// A label with no clean spot among those looks along the rest of its edge, while the
     /// placer has looked at fewer than this many boxes and segments for that (counted, not
     /// timed, so the figure is the same on every run): figure-sized drawings search every
@@ -299,7 +304,7 @@ struct LabelPlacer {
         let spanU = (valueCurve.map(\.x).min() ?? 0, valueCurve.map(\.x).max() ?? 0)
         func beside(_ c: Double, _ w: Double) -> Bool { c - w / 2 >= spanU.0 - 0.5 && c + w / 2 <= spanU.1 + 0.5 }
         let valueIncreasing = Self.increasing(valueCurve), gradientIncreasing = Self.increasing(gradientCurve)
-        func boxes(at station: Point) -> (Box?, Box?)? {
+        func boxes(at station: Point, gap: Double) -> (Box?, Box?)? {
             let u = station.x
             var valueBox: Box?, gradientBox: Box?
             if let (w, h) = valueSize {
@@ -413,25 +418,37 @@ struct LabelPlacer {
             if far, !(farBudget > 0 && (best.map { $0.tier > 0 } ?? true)) { break }
             tangent = direction(at: candidate.index)
             station = candidate.point
-            guard let (vb, gb) = boxes(at: candidate.point) else { continue }
+            guard var (vb, gb) = boxes(at: candidate.point, gap: gap) else { continue }
             // How far the spline climbs under the labels: the vertical room they straddle.
-            let spread = max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
+            func spread(_ vb: Box?, _ gb: Box?, _ gap: Double) -> Double {
+                max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
+            }
             // A value and its gradient are read as a pair only across from each other.
-            var apart = 0.0
-            if let vb, let gb {
+            func apart(_ vb: Box?, _ gb: Box?) -> Double {
+                guard let vb, let gb else { return 0 }
                 let d = vb.center - gb.center
-                apart = max(0, abs(d.x * tangent.x + d.y * tangent.y) - pairLimit)
+                return max(0, abs(d.x * tangent.x + d.y * tangent.y) - pairLimit)
             }
             // (Against a clean spot, a spot that is not clean, or whose score without its
             // costs is no less, cannot win: its costs are not looked at. The score's terms
             // are never negative and rounding is monotone, so the full score is no less.)
-            if let b = best, b.tier == 0, apart > 0 || distance * 0.5 + spread * 1.5 >= b.score { continue }
-            let a = cost(vb), b = cost(gb)
-            let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
-            let short = shortfall(vb, a) + shortfall(gb, b)
-            var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
-            if apart > 0 { tier = max(tier, 2) }
-            let score = overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5
+            if let b = best, b.tier == 0, apart(vb, gb) > 0 || distance * 0.5 + spread(vb, gb, gap) * 1.5 >= b.score { continue }
+            typealias Cost = (overlap: Double, crossing: Double, other: Double, by: Int)
+            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double) {
+                let a = cost(vb), b = cost(gb), apart = apart(vb, gb)
+                let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
+                let short = shortfall(vb, a) + shortfall(gb, b)
+                var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
+                if apart > 0 { tier = max(tier, 2) }
+                return (tier, overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread(vb, gb, gap) * 1.5, a, b, overlap)
+            }
+            var w = weigh(vb, gb, gap)
+            // (`hug`: a label that would read as another edge's may hug its own edge closer.)
+            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap) {
+                let t = weigh(tv, tg, Self.tightGap)
+                if (t.tier, t.score) < (w.tier, w.score) { (vb, gb, w) = (tv, tg, t) }
+            }
+            let (tier, score, a, b, overlap) = (w.tier, w.score, w.a, w.b, w.overlap)
             if best == nil || (tier, score) < (best!.tier, best!.score) {
                 // (The label that reads as another edge's, and that edge.)
                 let sv = shortfall(vb, a, margin: ambiguousMargin), sg = shortfall(gb, b, margin: ambiguousMargin)

@@ -202,11 +202,17 @@ final class LabelPlan {
         var lastAnchors: [EdgePointer: Point] = [:], lastBorders: [Box] = [], lastPlaced: Placed?
         /// Labels that read as another edge's choose first, once (earlier labels may have
         /// taken their spots); the better of the two placements stays.
+        /// Then, if some still do, once more with those labels hugging their edges closer
+        /// where that makes them read as their own.
         func refine() {
             guard let placed = lastPlaced, placed.ambiguous > 0 else { return }
-            let again = place(anchors: lastAnchors, borders: lastBorders, first: Set(placed.crowded.map(\.edge)))
             func key(_ p: Placed) -> (Int, Int, Int, Int) { (p.overlapping, p.ambiguous, p.unreadable, p.unclean) }
-            if !(key(again) < key(placed)) { for (label, p) in placed.moves { move(label, to: p) } }
+            var kept = placed
+            let again = place(anchors: lastAnchors, borders: lastBorders, first: Set(placed.crowded.map(\.edge)))
+            if key(again) < key(kept) { kept = again } else { for (label, p) in kept.moves { move(label, to: p) } }
+            guard kept.ambiguous > 0 else { return }
+            let hugged = place(anchors: lastAnchors, borders: lastBorders, first: Set(kept.crowded.map(\.edge)), hug: true)
+            if !(key(hugged) < key(kept)) { for (label, p) in kept.moves { move(label, to: p) } }
         }
         func attempt(_ spread: Double, _ room: LayeredLayout.Room) -> Outcome {
             layout.spread = spread
@@ -296,7 +302,7 @@ final class LabelPlan {
     typealias Placed = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, crowded: [Crowded], extent: Box,
                         moves: [(UnsafeMutablePointer<textlabel_t>, Point)])
 
-    private func place(anchors: [EdgePointer: Point], borders: [Box], first: Set<EdgePointer> = []) -> Placed {
+    private func place(anchors: [EdgePointer: Point], borders: [Box], first: Set<EdgePointer> = [], hug: Bool = false) -> Placed {
         var obstacles: [Box] = []
         var node = agfstnode(graph)
         while let n = node {
@@ -325,6 +331,7 @@ final class LabelPlan {
         }
 
         var placer = LabelPlacer(frame: frame, gap: gap, obstacles: obstacles, curves: curves)
+        placer.hug = hug
         var moves: [(UnsafeMutablePointer<textlabel_t>, Point)] = []
         var unclean = 0, unreadable = 0, overlapping = 0, ambiguous = 0
         var crowded: [Crowded] = []
