@@ -280,7 +280,66 @@ final class LabelPlan {
         // once more with those that read as another edge's choosing first.
         if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
         if retries { refine() }
+        growGroups()
         fit()
+    }
+
+    /// A group's box grown to hold the labels of the edges inside it that its border
+    /// crosses (top to bottom, a value beside an edge can be wider than the room the box
+    /// kept for it), where the grown box still touches no node, label or box outside it.
+    private func growGroups() {
+        let count = Int(bp_graph_cluster_count(graph))
+        guard count > 0 else { return }
+        func box(_ label: UnsafeMutablePointer<textlabel_t>?) -> Box? {
+            guard let label, label.pointee.set != 0 else { return nil }
+            return Box(center: Point(label.pointee.pos.x, label.pointee.pos.y), width: label.pointee.dimen.x, height: label.pointee.dimen.y)
+        }
+        func labels(_ entry: Entry) -> [Box] {
+            [box(bp_edge_label(entry.edge)), entry.gradientOnHeadLabel ? box(bp_edge_head_label(entry.edge)) : nil,
+             entry.gradientEdge.flatMap { box(bp_edge_label($0)) }].compactMap { $0 }
+        }
+        func bounds(_ c: GraphPointer) -> Box {
+            let b = bp_graph_bb(c)
+            return Box(minX: b.LL.x, minY: b.LL.y, maxX: b.UR.x, maxY: b.UR.y)
+        }
+        func inside(_ a: Box, _ b: Box) -> Bool { a.minX >= b.minX && a.maxX <= b.maxX && a.minY >= b.minY && a.maxY <= b.maxY }
+        let clusters = (1...count).compactMap { bp_graph_cluster(graph, Int32($0)) }
+        for (i, cluster) in clusters.enumerated() {
+            var members = Set<NodePointer>()
+            var m = agfstnode(cluster)
+            while let n = m { members.insert(n); m = agnxtnode(cluster, n) }
+            let old = bounds(cluster)
+            guard !old.isEmpty else { continue }
+            var grown = old
+            var inner: [Box] = [], outer: [Box] = []
+            for entry in entries {
+                let mine = members.contains(bp_edge_tail(entry.edge)) && members.contains(bp_edge_head(entry.edge))
+                for b in labels(entry) {
+                    if mine, b.overlapArea(old) > 0, !inside(b, old) { grown = grown.union(b.insetBy(-4)) }
+                    if mine { inner.append(b) } else { outer.append(b) }
+                }
+            }
+            guard grown != old else { continue }
+            // Nothing outside the group may be touched by the grown box.
+            var clear = outer.allSatisfy { $0.overlapArea(grown) == 0 || inside($0, old) }
+            var node = agfstnode(graph)
+            while clear, let n = node {
+                let c = bp_node_coord(n)
+                if !members.contains(n), !excluded.contains(n),
+                   Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n)).overlapArea(grown) > 0 { clear = false }
+                node = agnxtnode(graph, n)
+            }
+            for (j, other) in clusters.enumerated() where j != i && clear {
+                let b = bounds(other)
+                if !b.isEmpty, b.overlapArea(grown) > 0, !inside(b, old), !inside(old, b) { clear = false }
+            }
+            guard clear, inner.allSatisfy({ inside($0, grown) || $0.overlapArea(grown) == 0 }) else { continue }
+            bp_graph_set_bb(cluster, boxf(LL: pointf(x: grown.minX, y: grown.minY), UR: pointf(x: grown.maxX, y: grown.maxY)))
+            // Its title stays at the top, centred.
+            if let title = bp_graph_label(cluster) {
+                move(title, to: Point((grown.minX + grown.maxX) / 2, title.pointee.pos.y + grown.maxY - old.maxY))
+            }
+        }
     }
 
     /// The clearance between a label and its edge.

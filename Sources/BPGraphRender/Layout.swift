@@ -562,10 +562,22 @@ extension LayeredLayout {
         func half(_ item: Int) -> Double { items[item].node.map { across(nodes[$0]) / 2 } ?? 2 }
 
         /// Where each group's box starts and ends across, from the items' current places.
-        mutating func measureGroups() {
+        /// `labels`: also around the labels of the edges inside each group, which sit across
+        /// from their edges (for keeping groups apart: a box may grow to hold them).
+        mutating func measureGroups(labels: Bool = false) {
+            var inner = [[Int]](repeating: [], count: labels ? groups.count : 0)
+            if labels {
+                for (k, e) in edges.enumerated() where e.labelWidth > 0 {
+                    if let g = nodes[e.from].group, nodes[e.to].group == g { inner[g].append(k) }
+                }
+            }
             for g in groups.indices {
                 var lo = Double.infinity, hi = -Double.infinity
                 for item in groupItems[g] { lo = min(lo, v[item] - half(item)); hi = max(hi, v[item] + half(item)) }
+                for k in labels ? inner[g] : [] {
+                    let h = labelAcross(edges[k]) / 2
+                    for item in chain[k] { lo = min(lo, v[item] - h); hi = max(hi, v[item] + h) }
+                }
                 groupTop[g] = lo - margin - (frame == .leftToRight ? groups[g].labelHeight + 4 : 0)
                 groupBottom[g] = hi + margin
             }
@@ -700,7 +712,7 @@ extension LayeredLayout {
         /// Groups that share ranks: each box below the ones before it in the groups' order,
         /// moving it (and what follows it in its ranks) down as a whole.
         private mutating func separateGroups() {
-            measureGroups()
+            measureGroups(labels: true)
             let sorted = groups.indices.sorted { (groupRank[$0], $0) < (groupRank[$1], $1) }
             for (i, g2) in sorted.enumerated() where groupRanks[g2].lo <= groupRanks[g2].hi {
                 var need = 0.0
@@ -712,7 +724,7 @@ extension LayeredLayout {
                     guard let first = order[r].firstIndex(where: { items[$0].group == g2 }) else { continue }
                     for item in order[r][first...] { v[item] += need }
                 }
-                measureGroups()
+                measureGroups(labels: true)
             }
         }
 

@@ -81,7 +81,7 @@ struct FigureQualityTests {
             #expect(t.order == 0, "\(name): \(t.order) nodes whose inputs arrive out of argument order")
             #expect(t.overlaps == 0, "\(name): \(t.overlaps) overlapping boxes")
             #expect(t.margins == 0, "\(name): \(t.margins) figures with an empty band")
-            #expect(t.border <= 2, "\(name): \(t.border) labels on a group's border")
+            #expect(t.border == 0, "\(name): \(t.border) labels on a group's border")
             #expect(t.ambiguous == 0, "\(name): \(t.ambiguous) labels as near another edge as their own")
         }
         // Left to right, the corpus is clean throughout.
