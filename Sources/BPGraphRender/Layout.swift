@@ -154,12 +154,30 @@ struct LayeredLayout {
     /// The layout, one step after another (each documented on `Skeleton`).
     func run() -> Result { skeleton().result() }
 
+    /// Steps 1–3 (ranks, items, order) read neither `spread` nor `room`: they are run once
+    /// per layout, and every later run (and copy of the layout) starts from their state.
+    final class Ordered {
+        var skeleton: Skeleton?
+    }
+    var ordered = Ordered()
+
     /// Every step run, the working state kept (for `Skeleton.makeRoom`).
     func skeleton() -> Skeleton {
-        var s = Skeleton(self)
-        s.assignRanks()
-        s.makeItems()
-        s.orderItems()
+        var s: Skeleton
+        if let done = ordered.skeleton {
+            s = done
+        } else {
+            s = Skeleton(self)
+            s.assignRanks()
+            s.makeItems()
+            s.orderItems()
+            // (Kept with a copy of the layout that holds no cache: no cycle.)
+            var bare = self
+            bare.ordered = Ordered()
+            s.layout = bare
+            ordered.skeleton = s
+        }
+        s.layout = self
         s.assignV()
         s.assignU()
         s.boxGroups()
@@ -178,7 +196,7 @@ extension LayeredLayout {
     /// steps run in order (`run()`), each filling in what the next ones read; a test can
     /// stop after any of them and look at its part.
     struct Skeleton {
-        let layout: LayeredLayout
+        fileprivate(set) var layout: LayeredLayout
         let n: Int
         /// Per node: its edges in and out (in: in argument order).
         var inEdges: [[Int]]
