@@ -434,18 +434,42 @@ struct LabelPlacer {
             // are never negative and rounding is monotone, so the full score is no less.)
             if let b = best, b.tier == 0, apart(vb, gb) > 0 || distance * 0.5 + spread(vb, gb, gap) * 1.5 >= b.score { continue }
             typealias Cost = (overlap: Double, crossing: Double, other: Double, by: Int)
-            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double) {
-                let a = cost(vb), b = cost(gb), apart = apart(vb, gb)
-                let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
-                let short = shortfall(vb, a) + shortfall(gb, b)
+            // A spot's tier and score. Both only grow as its costs are added (the terms are
+            // never negative, rounding is monotone, and a tier only rises with more overlap,
+            // crossing or shortfall), so once the costs known so far, the rest taken as
+            // nothing, already rank no better than the best spot, the spot cannot win: the
+            // rest of its costs are not looked at (`weigh` gives nil). Only where nothing
+            // else reads them: not past the spots near the anchor (whose looks count against
+            // the budget), nor when a label may hug its edge (a spot's own costs decide
+            // whether the closer spot is tried).
+            let prune = !far && !hug
+            @inline(__always) func rank(_ overlap: Double, _ crossing: Double, _ short: Double, _ apart: Double, _ spread: Double) -> (tier: Int, score: Double) {
                 var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
                 if apart > 0 { tier = max(tier, 2) }
-                return (tier, overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread(vb, gb, gap) * 1.5, a, b, overlap)
+                return (tier, overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5)
             }
-            var w = weigh(vb, gb, gap)
+            @inline(__always) func loses(_ r: (tier: Int, score: Double)) -> Bool {
+                guard prune, let b = best else { return false }
+                return !(r < (b.tier, b.score))
+            }
+            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double)? {
+                let apart = apart(vb, gb), spread = spread(vb, gb, gap)
+                if loses(rank(0, 0, 0, apart, spread)) { return nil }
+                let a = cost(vb)
+                if loses(rank(a.overlap + 0, a.crossing + 0, 0, apart, spread)) { return nil }
+                let b = cost(gb)
+                let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
+                if loses(rank(overlap, crossing, 0, apart, spread)) { return nil }
+                let shortValue = shortfall(vb, a)
+                if loses(rank(overlap, crossing, shortValue + 0, apart, spread)) { return nil }
+                let short = shortValue + shortfall(gb, b)
+                let (tier, score) = rank(overlap, crossing, short, apart, spread)
+                return (tier, score, a, b, overlap)
+            }
+            guard var w = weigh(vb, gb, gap) else { continue }
             // (`hug`: a label that would read as another edge's may hug its own edge closer.)
-            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap) {
-                let t = weigh(tv, tg, Self.tightGap)
+            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap),
+               let t = weigh(tv, tg, Self.tightGap) {
                 if (t.tier, t.score) < (w.tier, w.score) { (vb, gb, w) = (tv, tg, t) }
             }
             let (tier, score, a, b, overlap) = (w.tier, w.score, w.a, w.b, w.overlap)
