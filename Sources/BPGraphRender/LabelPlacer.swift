@@ -207,7 +207,9 @@ struct LabelPlacer {
 
     /// Points along a polyline every `step` points of arc length, with their arc position.
     static func stations(_ curve: [Point], step: Double) -> [(point: Point, s: Double)] {
-        var out: [(Point, Double)] = []
+        // (Made with its labels: an array of unlabelled tuples returned as this type is
+        // converted element by element, through the runtime's dynamic casts.)
+        var out: [(point: Point, s: Double)] = []
         guard let first = curve.first else { return out }
         out.append((first, 0))
         var s = 0.0, next = step
