@@ -179,16 +179,33 @@ struct LabelPlacer {
         // (On a curve whose u never decreases, the points and segments before the last
         // point short of u0, and from the first point past u1, give nothing: they are
         // skipped, the others taken in the same order.)
-        var start = 0
-        let fast = increasing && u0 <= u1
-        if fast {
+        if increasing && u0 <= u1 {
             var lo = 0, hi = n
             while lo < hi { let mid = (lo + hi) / 2; if curve[mid].x < u0 { lo = mid + 1 } else { hi = mid } }
-            start = max(lo - 1, 0)
+            // (Of the segments, only the one into point lo can cross u0 (the points from lo
+            // on are at u0 or past it), and only the one out of the last point at u1 or
+            // short of it can cross u1: taken in the order the loop below takes them.)
+            if lo >= 1 && lo < n {
+                let p = curve[lo - 1], q = curve[lo]
+                if (p.x - u0) * (q.x - u0) < 0 {
+                    let t = (u0 - p.x) / (q.x - p.x)
+                    take(p.y + t * (q.y - p.y))
+                }
+            }
+            var i = lo
+            while i < n && curve[i].x <= u1 { take(curve[i].y); i += 1 }
+            let last = i - 1
+            if last >= 0 && last + 1 < n {
+                let p = curve[last], q = curve[last + 1]
+                if (p.x - u1) * (q.x - u1) < 0 {
+                    let t = (u1 - p.x) / (q.x - p.x)
+                    take(p.y + t * (q.y - p.y))
+                }
+            }
+            return found ? best : nil
         }
-        for i in start..<max(n, start) {
+        for i in 0..<n {
             let p = curve[i]
-            if fast && p.x > u1 { break }
             if p.x >= u0 && p.x <= u1 { take(p.y) }
             if i + 1 < n {
                 let q = curve[i + 1]
@@ -279,7 +296,6 @@ struct LabelPlacer {
         // The slide that keeps the label's centre across from the station: the least
         // offset along the edge's direction there (so value and gradient pair up), then
         // the least distance.
-        var tangent = Point(1, 0)
         // (Options are offered in turn, nearest kept, without an array of them.)
         // Whether an option centred at u = (minX + maxX) / 2 cannot be nearer than the best so
         // far, whatever its v: d ≥ 0.25 |Δu| (with room for rounding), so its extreme is
@@ -289,7 +305,9 @@ struct LabelPlacer {
             let du = (minX + maxX) / 2 - p.x
             return 0.25 * abs(du) * (1 - 1e-9) >= best.d - 0.01
         }
-        @inline(__always) func offer(_ b: Box, to p: Point, _ best: inout (d: Double, box: Box)?) {
+        // (The direction is passed in, not a variable captured: each read of one would be
+        // checked for exclusive access.)
+        @inline(__always) func offer(_ b: Box, to p: Point, along tangent: Point, _ best: inout (d: Double, box: Box)?) {
             let offset = b.center - p
             let along = abs(offset.x * tangent.x + offset.y * tangent.y)
             // (d is no less than `along`: when that is not nearer, neither is d.)
@@ -306,7 +324,7 @@ struct LabelPlacer {
         let spanU = (valueCurve.map(\.x).min() ?? 0, valueCurve.map(\.x).max() ?? 0)
         func beside(_ c: Double, _ w: Double) -> Bool { c - w / 2 >= spanU.0 - 0.5 && c + w / 2 <= spanU.1 + 0.5 }
         let valueIncreasing = Self.increasing(valueCurve), gradientIncreasing = Self.increasing(gradientCurve)
-        func boxes(at station: Point, gap: Double) -> (Box?, Box?)? {
+        func boxes(at station: Point, gap: Double, along tangent: Point) -> (Box?, Box?)? {
             let u = station.x
             var valueBox: Box?, gradientBox: Box?
             if let (w, h) = valueSize {
@@ -316,7 +334,7 @@ struct LabelPlacer {
                     let c = u + s * max(w, h)
                     guard s == 0 || beside(c, w), !farther(c - w / 2, c + w / 2, than: best, from: station),
                           let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true, increasing: valueIncreasing) else { continue }
-                    offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, &best)
+                    offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, along: tangent, &best)
                 }
                 guard let b = best?.box else { return nil }
                 valueBox = b
@@ -328,7 +346,7 @@ struct LabelPlacer {
                     let c = u + s * max(w, h)
                     guard s == 0 || beside(c, w), !farther(c - w / 2, c + w / 2, than: best, from: station),
                           let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false, increasing: gradientIncreasing) else { continue }
-                    offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, &best)
+                    offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, along: tangent, &best)
                 }
                 guard let b = best?.box else { return nil }
                 gradientBox = b
@@ -418,9 +436,9 @@ struct LabelPlacer {
             // clean spot is found and the budget lasts.
             far = n >= Self.nearCandidates
             if far, !(farBudget > 0 && (best.map { $0.tier > 0 } ?? true)) { break }
-            tangent = direction(at: candidate.index)
+            let tangent = direction(at: candidate.index)
             station = candidate.point
-            guard var (vb, gb) = boxes(at: candidate.point, gap: gap) else { continue }
+            guard var (vb, gb) = boxes(at: candidate.point, gap: gap, along: tangent) else { continue }
             // How far the spline climbs under the labels: the vertical room they straddle.
             func spread(_ vb: Box?, _ gb: Box?, _ gap: Double) -> Double {
                 max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
@@ -470,7 +488,7 @@ struct LabelPlacer {
             }
             guard var w = weigh(vb, gb, gap) else { continue }
             // (`hug`: a label that would read as another edge's may hug its own edge closer.)
-            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap),
+            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap, along: tangent),
                let t = weigh(tv, tg, Self.tightGap) {
                 if (t.tier, t.score) < (w.tier, w.score) { (vb, gb, w) = (tv, tg, t) }
             }
