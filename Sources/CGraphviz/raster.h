@@ -110,6 +110,21 @@ static void bp_png_chunk(bp_buffer *b, const char *type, const unsigned char *da
     bp_buffer_append(b, tail, 4);
 }
 
+/// One pixel as RGBA, un-premultiplied as cairo's PNG writer does it.
+static inline void bp_png_pixel(uint32_t p, unsigned char *o) {
+    uint32_t alpha = p >> 24;
+    if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
+        o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
+    } else if (alpha == 0) {
+        o[0] = o[1] = o[2] = o[3] = 0;
+    } else {
+        o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
+        o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
+        o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
+        o[3] = (unsigned char)alpha;
+    }
+}
+
 /// One row of ARGB32 pixels (cairo's: premultiplied, one native-endian uint32 each) as
 /// PNG samples: 8-bit RGB when `opaque`, else RGBA un-premultiplied exactly as cairo's own
 /// PNG writer does it. Writes width × 3 or width × 4 bytes at `o`.
@@ -122,19 +137,28 @@ static inline void bp_png_row(const uint32_t *row, int width, int opaque, unsign
         }
         return;
     }
-    for (int x = 0; x < width; x++) {
-        uint32_t p = row[x];
-        uint32_t alpha = p >> 24;
-        if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
-            o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
-        } else if (alpha == 0) {
-            o[0] = o[1] = o[2] = o[3] = 0;
+    int x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Four pixels at a time where all four are opaque (R, G, B, 255: cairo's word with
+    // its red and blue bytes swapped) or all four transparent (zeros), the same bytes
+    // `bp_png_pixel` writes; else each on its own.
+    for (; x + 4 <= width; x += 4) {
+        uint32_t p[4];
+        memcpy(p, row + x, sizeof p);
+        if (((p[0] & p[1] & p[2] & p[3]) >> 24) == 0xff) {
+            uint32_t q[4];
+            for (int k = 0; k < 4; k++) q[k] = (p[k] & 0xff00ff00u) | ((p[k] >> 16) & 0xffu) | ((p[k] & 0xffu) << 16);
+            memcpy(o, q, sizeof q);
+        } else if (((p[0] | p[1] | p[2] | p[3]) >> 24) == 0) {
+            memset(o, 0, 16);
         } else {
-            o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
-            o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
-            o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
-            o[3] = (unsigned char)alpha;
+            for (int k = 0; k < 4; k++) bp_png_pixel(p[k], o + 4 * k);
         }
+        o += 16;
+    }
+#endif
+    for (; x < width; x++) {
+        bp_png_pixel(row[x], o);
         o += 4;
     }
 }
@@ -143,9 +167,10 @@ static inline void bp_png_row(const uint32_t *row, int width, int opaque, unsign
 static inline int bp_pixels_opaque(const unsigned char *pixels, int stride, int width, int height) {
     for (int y = 0; y < height; y++) {
         const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
-        for (int x = 0; x < width; x++) {
-            if ((row[x] >> 24) != 0xff) return 0;
-        }
+        // (The row's alphas and-ed together, without a branch per pixel.)
+        uint32_t all = 0xffffffffu;
+        for (int x = 0; x < width; x++) all &= row[x];
+        if ((all >> 24) != 0xff) return 0;
     }
     return 1;
 }
