@@ -104,6 +104,11 @@ struct LabelPlacer {
         boxGrid.cover(extent)
         segmentGrid.cover(extent)
         for box in self.obstacles { boxGrid.insert(box) }
+        let segments = self.curves.reduce(0) { $0 + max($1.count - 1, 0) }
+        segmentGrid.reserveCapacity(items: segments, entries: 2 * segments)
+        segmentCurve.reserveCapacity(segments)
+        segmentStart.reserveCapacity(segments)
+        segmentEnd.reserveCapacity(segments)
         for (c, curve) in self.curves.enumerated() where curve.count >= 2 {
             for i in 1..<curve.count {
                 segmentGrid.insert(Self.bounds([curve[i - 1], curve[i]]))
@@ -263,8 +268,10 @@ struct LabelPlacer {
         }
         // Candidates ordered by distance from the anchor, away from the very ends.
         let margin = min(12, total * 0.2)
+        // (Each station's distance from the anchor worked out once, not per comparison.)
+        let away = stations.map { abs($0.s - anchorS) }
         let candidates = stations.indices.filter { stations[$0].s >= margin && stations[$0].s <= total - margin }
-            .sorted { abs(stations[$0].s - anchorS) < abs(stations[$1].s - anchorS) }
+            .sorted { away[$0] < away[$1] }
             .map { (point: stations[$0].point, s: stations[$0].s, index: $0) }
 
         // Only obstacles and curves near this edge matter.
@@ -321,7 +328,8 @@ struct LabelPlacer {
             return len > 0 ? d * (1 / len) : Point(1, 0)
         }
         // A label stays beside its edge: never slid past either end of it.
-        let spanU = (valueCurve.map(\.x).min() ?? 0, valueCurve.map(\.x).max() ?? 0)
+        // (Closures, not key paths: a key path is read through the runtime, point by point.)
+        let spanU = (valueCurve.map { $0.x }.min() ?? 0, valueCurve.map { $0.x }.max() ?? 0)
         func beside(_ c: Double, _ w: Double) -> Bool { c - w / 2 >= spanU.0 - 0.5 && c + w / 2 <= spanU.1 + 0.5 }
         let valueIncreasing = Self.increasing(valueCurve), gradientIncreasing = Self.increasing(gradientCurve)
         func boxes(at station: Point, gap: Double, along tangent: Point) -> (Box?, Box?)? {

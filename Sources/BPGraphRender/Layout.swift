@@ -1045,13 +1045,14 @@ extension LayeredLayout {
                 }
                 let ks = inEdges[h]
                 let ends = ks.map { arrival(routes[$0]) }
-                let spreadU = (ends.map(\.x).max() ?? 0) - (ends.map(\.x).min() ?? 0)
-                let spreadV = (ends.map(\.y).max() ?? 0) - (ends.map(\.y).min() ?? 0)
+                // (Closures, not key paths: a key path is read through the runtime.)
+                let spreadU = (ends.map { $0.x }.max() ?? 0) - (ends.map { $0.x }.min() ?? 0)
+                let spreadV = (ends.map { $0.y }.max() ?? 0) - (ends.map { $0.y }.min() ?? 0)
                 // (Either way where the ends spread about as far both ways: a reader, like
                 // the quality measure, may read either.)
                 func outOfOrder(_ xs: [Double]) -> Bool { zip(xs, xs.dropFirst()).contains { $1 < $0 - 0.5 } }
                 let checkV = spreadV * 1.5 >= spreadU, checkU = spreadU * 1.5 >= spreadV
-                guard (checkV && outOfOrder(ends.map(\.y))) || (checkU && outOfOrder(ends.map(\.x))) else { continue }
+                guard (checkV && outOfOrder(ends.map { $0.y })) || (checkU && outOfOrder(ends.map { $0.x })) else { continue }
                 let count = Double(ks.count)
                 let step = min(0.55 * halfAcross, 1.3 * halfAcross / (count - 1))
                 for (i, k) in ks.enumerated() {

@@ -66,6 +66,14 @@ struct SpatialGrid {
         for id in ranges.indices { link(id, ranges[id]) }
     }
 
+    /// Room for `items` items in about as many cells each (only capacity: nothing else changes).
+    mutating func reserveCapacity(items: Int, entries: Int) {
+        ranges.reserveCapacity(items)
+        bits.reserveCapacity(items / 64 + 1)
+        entryItem.reserveCapacity(entries)
+        entryNext.reserveCapacity(entries)
+    }
+
     /// Makes room for items within `box` (else the cells grow as items come).
     mutating func cover(_ box: Box) {
         guard let r = range(box) else { return }
