@@ -104,6 +104,11 @@ struct LabelPlacer {
         boxGrid.cover(extent)
         segmentGrid.cover(extent)
         for box in self.obstacles { boxGrid.insert(box) }
+        let segments = self.curves.reduce(0) { $0 + max($1.count - 1, 0) }
+        segmentGrid.reserveCapacity(items: segments, entries: 2 * segments)
+        segmentCurve.reserveCapacity(segments)
+        segmentStart.reserveCapacity(segments)
+        segmentEnd.reserveCapacity(segments)
         for (c, curve) in self.curves.enumerated() where curve.count >= 2 {
             for i in 1..<curve.count {
                 segmentGrid.insert(Self.bounds([curve[i - 1], curve[i]]))
@@ -179,16 +184,33 @@ struct LabelPlacer {
         // (On a curve whose u never decreases, the points and segments before the last
         // point short of u0, and from the first point past u1, give nothing: they are
         // skipped, the others taken in the same order.)
-        var start = 0
-        let fast = increasing && u0 <= u1
-        if fast {
+        if increasing && u0 <= u1 {
             var lo = 0, hi = n
             while lo < hi { let mid = (lo + hi) / 2; if curve[mid].x < u0 { lo = mid + 1 } else { hi = mid } }
-            start = max(lo - 1, 0)
+            // (Of the segments, only the one into point lo can cross u0 (the points from lo
+            // on are at u0 or past it), and only the one out of the last point at u1 or
+            // short of it can cross u1: taken in the order the loop below takes them.)
+            if lo >= 1 && lo < n {
+                let p = curve[lo - 1], q = curve[lo]
+                if (p.x - u0) * (q.x - u0) < 0 {
+                    let t = (u0 - p.x) / (q.x - p.x)
+                    take(p.y + t * (q.y - p.y))
+                }
+            }
+            var i = lo
+            while i < n && curve[i].x <= u1 { take(curve[i].y); i += 1 }
+            let last = i - 1
+            if last >= 0 && last + 1 < n {
+                let p = curve[last], q = curve[last + 1]
+                if (p.x - u1) * (q.x - u1) < 0 {
+                    let t = (u1 - p.x) / (q.x - p.x)
+                    take(p.y + t * (q.y - p.y))
+                }
+            }
+            return found ? best : nil
         }
-        for i in start..<max(n, start) {
+        for i in 0..<n {
             let p = curve[i]
-            if fast && p.x > u1 { break }
             if p.x >= u0 && p.x <= u1 { take(p.y) }
             if i + 1 < n {
                 let q = curve[i + 1]
@@ -207,7 +229,9 @@ struct LabelPlacer {
 
     /// Points along a polyline every `step` points of arc length, with their arc position.
     static func stations(_ curve: [Point], step: Double) -> [(point: Point, s: Double)] {
-        var out: [(Point, Double)] = []
+        // (Made with its labels: an array of unlabelled tuples returned as this type is
+        // converted element by element, through the runtime's dynamic casts.)
+        var out: [(point: Point, s: Double)] = []
         guard let first = curve.first else { return out }
         out.append((first, 0))
         var s = 0.0, next = step
@@ -244,8 +268,10 @@ struct LabelPlacer {
         }
         // Candidates ordered by distance from the anchor, away from the very ends.
         let margin = min(12, total * 0.2)
+        // (Each station's distance from the anchor worked out once, not per comparison.)
+        let away = stations.map { abs($0.s - anchorS) }
         let candidates = stations.indices.filter { stations[$0].s >= margin && stations[$0].s <= total - margin }
-            .sorted { abs(stations[$0].s - anchorS) < abs(stations[$1].s - anchorS) }
+            .sorted { away[$0] < away[$1] }
             .map { (point: stations[$0].point, s: stations[$0].s, index: $0) }
 
         // Only obstacles and curves near this edge matter.
@@ -277,7 +303,6 @@ struct LabelPlacer {
         // The slide that keeps the label's centre across from the station: the least
         // offset along the edge's direction there (so value and gradient pair up), then
         // the least distance.
-        var tangent = Point(1, 0)
         // (Options are offered in turn, nearest kept, without an array of them.)
         // Whether an option centred at u = (minX + maxX) / 2 cannot be nearer than the best so
         // far, whatever its v: d ≥ 0.25 |Δu| (with room for rounding), so its extreme is
@@ -287,7 +312,9 @@ struct LabelPlacer {
             let du = (minX + maxX) / 2 - p.x
             return 0.25 * abs(du) * (1 - 1e-9) >= best.d - 0.01
         }
-        @inline(__always) func offer(_ b: Box, to p: Point, _ best: inout (d: Double, box: Box)?) {
+        // (The direction is passed in, not a variable captured: each read of one would be
+        // checked for exclusive access.)
+        @inline(__always) func offer(_ b: Box, to p: Point, along tangent: Point, _ best: inout (d: Double, box: Box)?) {
             let offset = b.center - p
             let along = abs(offset.x * tangent.x + offset.y * tangent.y)
             // (d is no less than `along`: when that is not nearer, neither is d.)
@@ -301,10 +328,11 @@ struct LabelPlacer {
             return len > 0 ? d * (1 / len) : Point(1, 0)
         }
         // A label stays beside its edge: never slid past either end of it.
-        let spanU = (valueCurve.map(\.x).min() ?? 0, valueCurve.map(\.x).max() ?? 0)
+        // (Closures, not key paths: a key path is read through the runtime, point by point.)
+        let spanU = (valueCurve.map { $0.x }.min() ?? 0, valueCurve.map { $0.x }.max() ?? 0)
         func beside(_ c: Double, _ w: Double) -> Bool { c - w / 2 >= spanU.0 - 0.5 && c + w / 2 <= spanU.1 + 0.5 }
         let valueIncreasing = Self.increasing(valueCurve), gradientIncreasing = Self.increasing(gradientCurve)
-        func boxes(at station: Point, gap: Double) -> (Box?, Box?)? {
+        func boxes(at station: Point, gap: Double, along tangent: Point) -> (Box?, Box?)? {
             let u = station.x
             var valueBox: Box?, gradientBox: Box?
             if let (w, h) = valueSize {
@@ -314,7 +342,7 @@ struct LabelPlacer {
                     let c = u + s * max(w, h)
                     guard s == 0 || beside(c, w), !farther(c - w / 2, c + w / 2, than: best, from: station),
                           let top = Self.extreme(valueCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: true, increasing: valueIncreasing) else { continue }
-                    offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, &best)
+                    offer(Box(minX: c - w / 2, minY: top + gap, maxX: c + w / 2, maxY: top + gap + h), to: station, along: tangent, &best)
                 }
                 guard let b = best?.box else { return nil }
                 valueBox = b
@@ -326,7 +354,7 @@ struct LabelPlacer {
                     let c = u + s * max(w, h)
                     guard s == 0 || beside(c, w), !farther(c - w / 2, c + w / 2, than: best, from: station),
                           let bottom = Self.extreme(gradientCurve, from: c - w / 2 - gap, to: c + w / 2 + gap, highest: false, increasing: gradientIncreasing) else { continue }
-                    offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, &best)
+                    offer(Box(minX: c - w / 2, minY: bottom - gap - h, maxX: c + w / 2, maxY: bottom - gap), to: station, along: tangent, &best)
                 }
                 guard let b = best?.box else { return nil }
                 gradientBox = b
@@ -416,9 +444,9 @@ struct LabelPlacer {
             // clean spot is found and the budget lasts.
             far = n >= Self.nearCandidates
             if far, !(farBudget > 0 && (best.map { $0.tier > 0 } ?? true)) { break }
-            tangent = direction(at: candidate.index)
+            let tangent = direction(at: candidate.index)
             station = candidate.point
-            guard var (vb, gb) = boxes(at: candidate.point, gap: gap) else { continue }
+            guard var (vb, gb) = boxes(at: candidate.point, gap: gap, along: tangent) else { continue }
             // How far the spline climbs under the labels: the vertical room they straddle.
             func spread(_ vb: Box?, _ gb: Box?, _ gap: Double) -> Double {
                 max(0, (vb?.minY ?? candidate.point.y + gap) - (gb?.maxY ?? candidate.point.y - gap) - 2 * gap)
@@ -434,18 +462,42 @@ struct LabelPlacer {
             // are never negative and rounding is monotone, so the full score is no less.)
             if let b = best, b.tier == 0, apart(vb, gb) > 0 || distance * 0.5 + spread(vb, gb, gap) * 1.5 >= b.score { continue }
             typealias Cost = (overlap: Double, crossing: Double, other: Double, by: Int)
-            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double) {
-                let a = cost(vb), b = cost(gb), apart = apart(vb, gb)
-                let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
-                let short = shortfall(vb, a) + shortfall(gb, b)
+            // A spot's tier and score. Both only grow as its costs are added (the terms are
+            // never negative, rounding is monotone, and a tier only rises with more overlap,
+            // crossing or shortfall), so once the costs known so far, the rest taken as
+            // nothing, already rank no better than the best spot, the spot cannot win: the
+            // rest of its costs are not looked at (`weigh` gives nil). Only where nothing
+            // else reads them: not past the spots near the anchor (whose looks count against
+            // the budget), nor when a label may hug its edge (a spot's own costs decide
+            // whether the closer spot is tried).
+            let prune = !far && !hug
+            @inline(__always) func rank(_ overlap: Double, _ crossing: Double, _ short: Double, _ apart: Double, _ spread: Double) -> (tier: Int, score: Double) {
                 var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
                 if apart > 0 { tier = max(tier, 2) }
-                return (tier, overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread(vb, gb, gap) * 1.5, a, b, overlap)
+                return (tier, overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5)
             }
-            var w = weigh(vb, gb, gap)
+            @inline(__always) func loses(_ r: (tier: Int, score: Double)) -> Bool {
+                guard prune, let b = best else { return false }
+                return !(r < (b.tier, b.score))
+            }
+            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double)? {
+                let apart = apart(vb, gb), spread = spread(vb, gb, gap)
+                if loses(rank(0, 0, 0, apart, spread)) { return nil }
+                let a = cost(vb)
+                if loses(rank(a.overlap + 0, a.crossing + 0, 0, apart, spread)) { return nil }
+                let b = cost(gb)
+                let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
+                if loses(rank(overlap, crossing, 0, apart, spread)) { return nil }
+                let shortValue = shortfall(vb, a)
+                if loses(rank(overlap, crossing, shortValue + 0, apart, spread)) { return nil }
+                let short = shortValue + shortfall(gb, b)
+                let (tier, score) = rank(overlap, crossing, short, apart, spread)
+                return (tier, score, a, b, overlap)
+            }
+            guard var w = weigh(vb, gb, gap) else { continue }
             // (`hug`: a label that would read as another edge's may hug its own edge closer.)
-            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap) {
-                let t = weigh(tv, tg, Self.tightGap)
+            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap, along: tangent),
+               let t = weigh(tv, tg, Self.tightGap) {
                 if (t.tier, t.score) < (w.tier, w.score) { (vb, gb, w) = (tv, tg, t) }
             }
             let (tier, score, a, b, overlap) = (w.tier, w.score, w.a, w.b, w.overlap)

@@ -124,21 +124,31 @@ struct LayeredLayout {
     /// How a polyline bends: its sharpest turn within 6 pt, and its total turning left
     /// and right, in degrees.
     static func bends(_ poly: [Point]) -> (sharp: Double, left: Double, right: Double) {
-        var pts = [poly[0]]
-        for p in poly.dropFirst() where (p - pts[pts.count - 1]).length >= 2 { pts.append(p) }
-        guard pts.count >= 3 else { return (0, 0, 0) }
-        var turns: [Double] = []
-        for i in 1..<(pts.count - 1) {
-            let d1 = pts[i] - pts[i - 1], d2 = pts[i + 1] - pts[i]
-            var t = atan2(d2.y, d2.x) - atan2(d1.y, d1.x)
-            while t > .pi { t -= 2 * .pi }
-            while t < -.pi { t += 2 * .pi }
-            turns.append(t * 180 / .pi)
-        }
+        // (In one pass, without arrays: the points kept, their turns and the sums of three
+        // turns in a row come in the same order, with the same arithmetic.)
+        var last = poly[0]
+        var kept = 1
+        var heading = 0.0  // of the segment into `last`
+        var t1 = 0.0, t2 = 0.0  // the two turns before
+        var turns = 0
         var left = 0.0, right = 0.0, sharp = 0.0
-        for (i, t) in turns.enumerated() {
-            if t > 0 { left += t } else { right -= t }
-            if i + 3 <= turns.count { sharp = max(sharp, abs(turns[i..<(i + 3)].reduce(0, +))) }
+        for p in poly.dropFirst() {
+            let d = p - last
+            guard d.length >= 2 else { continue }
+            let h = atan2(d.y, d.x)
+            if kept >= 2 {
+                var t = h - heading
+                while t > .pi { t -= 2 * .pi }
+                while t < -.pi { t += 2 * .pi }
+                t = t * 180 / .pi
+                if t > 0 { left += t } else { right -= t }
+                turns += 1
+                if turns >= 3 { sharp = max(sharp, abs(0 + t2 + t1 + t)) }
+                t2 = t1; t1 = t
+            }
+            heading = h
+            last = p
+            kept += 1
         }
         return (sharp, left, right)
     }
@@ -154,12 +164,30 @@ struct LayeredLayout {
     /// The layout, one step after another (each documented on `Skeleton`).
     func run() -> Result { skeleton().result() }
 
+    /// Steps 1–3 (ranks, items, order) read neither `spread` nor `room`: they are run once
+    /// per layout, and every later run (and copy of the layout) starts from their state.
+    final class Ordered {
+        var skeleton: Skeleton?
+    }
+    var ordered = Ordered()
+
     /// Every step run, the working state kept (for `Skeleton.makeRoom`).
     func skeleton() -> Skeleton {
-        var s = Skeleton(self)
-        s.assignRanks()
-        s.makeItems()
-        s.orderItems()
+        var s: Skeleton
+        if let done = ordered.skeleton {
+            s = done
+        } else {
+            s = Skeleton(self)
+            s.assignRanks()
+            s.makeItems()
+            s.orderItems()
+            // (Kept with a copy of the layout that holds no cache: no cycle.)
+            var bare = self
+            bare.ordered = Ordered()
+            s.layout = bare
+            ordered.skeleton = s
+        }
+        s.layout = self
         s.assignV()
         s.assignU()
         s.boxGroups()
@@ -178,7 +206,7 @@ extension LayeredLayout {
     /// steps run in order (`run()`), each filling in what the next ones read; a test can
     /// stop after any of them and look at its part.
     struct Skeleton {
-        let layout: LayeredLayout
+        fileprivate(set) var layout: LayeredLayout
         let n: Int
         /// Per node: its edges in and out (in: in argument order).
         var inEdges: [[Int]]
@@ -219,6 +247,12 @@ extension LayeredLayout {
         var v: [Double] = []
         /// Per item: whether a labelled edge runs through it.
         var labelled: [Bool] = []
+        /// Per item: `separation` from the item before it in its rank (0 for the first),
+        /// worked out once in `assignV` (nothing it reads changes after the order).
+        var separationBefore: [Double] = []
+        /// Scratch rows for `relax`, kept between calls.
+        private var scratchOld: [Double] = [], scratchTargets: [Double] = [], scratchWeights: [Double] = [],
+                    scratchOffset: [Double] = [], scratchBlocks: [(weight: Double, sum: Double, count: Int)] = []
         /// Per group: where its box starts and ends across (`measureGroups()`).
         var groupTop: [Double] = []
         var groupBottom: [Double] = []
@@ -612,10 +646,12 @@ extension LayeredLayout {
             for (k, c) in chain.enumerated() where edges[k].labelWidth > 0 { for item in c { labelled[item] = true } }
             groupTop = [Double](repeating: 0, count: groups.count)
             groupBottom = groupTop
+            separationBefore = [Double](repeating: 0, count: items.count)
+            for row in order { for i in row.indices.dropFirst() { separationBefore[row[i]] = separation(row[i - 1], row[i]) } }
             for r in order.indices {
                 var at = 0.0
                 for (i, item) in order[r].enumerated() {
-                    if i > 0 { at += separation(order[r][i - 1], item) }
+                    if i > 0 { at += separationBefore[item] }
                     v[item] = at
                 }
             }
@@ -630,14 +666,29 @@ extension LayeredLayout {
         /// Least squares under the order: minimise Σ weight·(v − target)² with each item at
         /// least its separation after the one before (pool adjacent violators), then keep
         /// the row between `lower` and `upper` (clipping an isotonic solution to bounds
-        /// keeps it optimal).
+        /// keeps it optimal). `row` is a run of neighbours in a rank.
         mutating func project(_ row: [Int], targets: [Double], weights: [Double], lower: Double? = nil, upper: Double? = nil) {
-            guard !row.isEmpty else { return }
-            var offset = [Double](repeating: 0, count: row.count)
-            for i in 1..<max(row.count, 1) { offset[i] = offset[i - 1] + separation(row[i - 1], row[i]) }
-            var blocks: [(weight: Double, sum: Double, count: Int)] = []
-            for i in row.indices {
-                blocks.append((weights[i], weights[i] * (targets[i] - offset[i]), 1))
+            var t = scratchTargets, w = scratchWeights
+            t.removeAll(keepingCapacity: true); w.removeAll(keepingCapacity: true)
+            t.append(contentsOf: targets); w.append(contentsOf: weights)
+            scratchTargets = t; scratchWeights = w
+            solve(row, row.startIndex, row.endIndex, lower: lower, upper: upper)
+        }
+
+        /// `project` for row[lo..<hi], its targets and weights in `scratchTargets` and
+        /// `scratchWeights` (from 0), without an array made per call.
+        private mutating func solve(_ row: [Int], _ lo: Int, _ hi: Int, lower: Double?, upper: Double?) {
+            guard hi > lo else { return }
+            let count = hi - lo
+            var offset = [Double](), blocks = [(weight: Double, sum: Double, count: Int)]()
+            swap(&offset, &scratchOffset); swap(&blocks, &scratchBlocks)
+            defer { swap(&offset, &scratchOffset); swap(&blocks, &scratchBlocks) }
+            offset.removeAll(keepingCapacity: true); blocks.removeAll(keepingCapacity: true)
+            offset.append(0)
+            for i in 1..<max(count, 1) { offset.append(offset[i - 1] + separationBefore[row[lo + i]]) }
+            for i in 0..<count {
+                let weight = scratchWeights[i]
+                blocks.append((weight, weight * (scratchTargets[i] - offset[i]), 1))
                 while blocks.count > 1 {
                     let b = blocks[blocks.count - 1], a = blocks[blocks.count - 2]
                     guard a.sum / a.weight > b.sum / b.weight else { break }
@@ -648,15 +699,15 @@ extension LayeredLayout {
             var i = 0
             for b in blocks {
                 let z = b.sum / b.weight
-                for _ in 0..<b.count { v[row[i]] = z + offset[i]; i += 1 }
+                for _ in 0..<b.count { v[row[lo + i]] = z + offset[i]; i += 1 }
             }
             if let lower {
-                v[row[0]] = max(v[row[0]], lower + half(row[0]))
-                for i in 1..<max(row.count, 1) { v[row[i]] = max(v[row[i]], v[row[i - 1]] + offset[i] - offset[i - 1]) }
+                v[row[lo]] = max(v[row[lo]], lower + half(row[lo]))
+                for i in 1..<max(count, 1) { v[row[lo + i]] = max(v[row[lo + i]], v[row[lo + i - 1]] + offset[i] - offset[i - 1]) }
             }
             if let upper {
-                v[row[row.count - 1]] = min(v[row[row.count - 1]], upper - half(row[row.count - 1]))
-                for i in stride(from: row.count - 2, through: 0, by: -1) { v[row[i]] = min(v[row[i]], v[row[i + 1]] - (offset[i + 1] - offset[i])) }
+                v[row[hi - 1]] = min(v[row[hi - 1]], upper - half(row[hi - 1]))
+                for i in stride(from: count - 2, through: 0, by: -1) { v[row[lo + i]] = min(v[row[lo + i]], v[row[lo + i + 1]] - (offset[i + 1] - offset[i])) }
             }
         }
 
@@ -679,31 +730,37 @@ extension LayeredLayout {
         /// solved for, kept outside both (`lower`, `upper`).
         private mutating func relax(groupsFixed: Bool) {
             let passes = items.count <= 3000 ? 40 : 8
+            // (Targets, weights and old places in scratch rows, not arrays per rank and pass.)
+            func targets(_ row: [Int], _ lo: Int, _ hi: Int) {
+                scratchTargets.removeAll(keepingCapacity: true); scratchWeights.removeAll(keepingCapacity: true)
+                for i in lo..<hi { let (t, w) = target(row[i]); scratchTargets.append(t); scratchWeights.append(w) }
+            }
             for pass in 0..<passes {
                 var change = 0.0
-                let ranks = pass % 2 == 0 ? Array(order.indices) : Array(order.indices.reversed())
-                for r in ranks {
-                    let old = order[r].map { v[$0] }
+                let ranks = order.count
+                for step in 0..<ranks {
+                    let r = pass % 2 == 0 ? step : ranks - 1 - step
+                    let row = order[r]
+                    scratchOld.removeAll(keepingCapacity: true)
+                    for item in row { scratchOld.append(v[item]) }
                     if !groupsFixed {
-                        let t = order[r].map { target($0) }
-                        project(order[r], targets: t.map(\.0), weights: t.map(\.1))
+                        targets(row, 0, row.count)
+                        solve(row, 0, row.count, lower: nil, upper: nil)
                     } else {
                         var i = 0
-                        let row = order[r]
                         while i < row.count {
                             guard items[row[i]].group == nil else { i += 1; continue }
                             var j = i
                             while j < row.count, items[row[j]].group == nil { j += 1 }
-                            let run = Array(row[i..<j])
                             // (Room made beside a box counts from the box.)
                             let lower = i > 0 ? items[row[i - 1]].group.map { groupBottom[$0] + 8 + (layout.room.beforeItem[row[i]] ?? 0) } : nil
                             let upper = j < row.count ? items[row[j]].group.map { groupTop[$0] - 8 - (layout.room.beforeItem[row[j]] ?? 0) } : nil
-                            let t = run.map { target($0) }
-                            project(run, targets: t.map(\.0), weights: t.map(\.1), lower: lower, upper: upper)
+                            targets(row, i, j)
+                            solve(row, i, j, lower: lower, upper: upper)
                             i = j
                         }
                     }
-                    for (i, item) in order[r].enumerated() { change = max(change, abs(v[item] - old[i])) }
+                    for (i, item) in row.enumerated() { change = max(change, abs(v[item] - scratchOld[i])) }
                 }
                 if change < 0.25 { break }
             }
@@ -895,8 +952,8 @@ extension LayeredLayout {
                     for x in virtuals {
                         let r = items[x].rank, i = indexInRank[x]
                         guard let at = LayeredLayout.crossing(poly, atU: u[r]) else { return .infinity }
-                        if i > 0 { out += max(0, v[order[r][i - 1]] + separation(order[r][i - 1], x) - 1 - at) }
-                        if i + 1 < order[r].count { out += max(0, at - (v[order[r][i + 1]] - separation(x, order[r][i + 1]) + 1)) }
+                        if i > 0 { out += max(0, v[order[r][i - 1]] + separationBefore[x] - 1 - at) }
+                        if i + 1 < order[r].count { out += max(0, at - (v[order[r][i + 1]] - separationBefore[order[r][i + 1]] + 1)) }
                     }
                     return out
                 }
@@ -953,8 +1010,8 @@ extension LayeredLayout {
             var lo = [Double](), hi = [Double]()
             for x in virtuals {
                 let r = items[x].rank, i = indexInRank[x]
-                lo.append(i > 0 ? v[order[r][i - 1]] + separation(order[r][i - 1], x) : -.infinity)
-                hi.append(i + 1 < order[r].count ? v[order[r][i + 1]] - separation(x, order[r][i + 1]) : .infinity)
+                lo.append(i > 0 ? v[order[r][i - 1]] + separationBefore[x] : -.infinity)
+                hi.append(i + 1 < order[r].count ? v[order[r][i + 1]] - separationBefore[order[r][i + 1]] : .infinity)
             }
             var vs = virtuals.map { v[$0] }
             for _ in 0..<60 {
@@ -988,13 +1045,14 @@ extension LayeredLayout {
                 }
                 let ks = inEdges[h]
                 let ends = ks.map { arrival(routes[$0]) }
-                let spreadU = (ends.map(\.x).max() ?? 0) - (ends.map(\.x).min() ?? 0)
-                let spreadV = (ends.map(\.y).max() ?? 0) - (ends.map(\.y).min() ?? 0)
+                // (Closures, not key paths: a key path is read through the runtime.)
+                let spreadU = (ends.map { $0.x }.max() ?? 0) - (ends.map { $0.x }.min() ?? 0)
+                let spreadV = (ends.map { $0.y }.max() ?? 0) - (ends.map { $0.y }.min() ?? 0)
                 // (Either way where the ends spread about as far both ways: a reader, like
                 // the quality measure, may read either.)
                 func outOfOrder(_ xs: [Double]) -> Bool { zip(xs, xs.dropFirst()).contains { $1 < $0 - 0.5 } }
                 let checkV = spreadV * 1.5 >= spreadU, checkU = spreadU * 1.5 >= spreadV
-                guard (checkV && outOfOrder(ends.map(\.y))) || (checkU && outOfOrder(ends.map(\.x))) else { continue }
+                guard (checkV && outOfOrder(ends.map { $0.y })) || (checkU && outOfOrder(ends.map { $0.x })) else { continue }
                 let count = Double(ks.count)
                 let step = min(0.55 * halfAcross, 1.3 * halfAcross / (count - 1))
                 for (i, k) in ks.enumerated() {

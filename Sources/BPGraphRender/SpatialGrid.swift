@@ -20,8 +20,8 @@ struct SpatialGrid {
     private var entryNext: [Int32] = []
     /// Each item's cells (lx > hx: none), to fill the cells again when they grow.
     private var ranges: [(lx: Int32, hx: Int32, ly: Int32, hy: Int32)] = []
-    private var stamp: [UInt32] = []
-    private var generation: UInt32 = 0
+    /// One bit per item, all clear between queries (`query`'s scratch).
+    private var bits: [UInt64] = []
     private(set) var count = 0
 
     init(cell: Double) { self.cell = cell }
@@ -66,6 +66,14 @@ struct SpatialGrid {
         for id in ranges.indices { link(id, ranges[id]) }
     }
 
+    /// Room for `items` items in about as many cells each (only capacity: nothing else changes).
+    mutating func reserveCapacity(items: Int, entries: Int) {
+        ranges.reserveCapacity(items)
+        bits.reserveCapacity(items / 64 + 1)
+        entryItem.reserveCapacity(entries)
+        entryNext.reserveCapacity(entries)
+    }
+
     /// Makes room for items within `box` (else the cells grow as items come).
     mutating func cover(_ box: Box) {
         guard let r = range(box) else { return }
@@ -78,7 +86,7 @@ struct SpatialGrid {
     mutating func insert(_ box: Box) -> Int {
         let id = count
         count += 1
-        stamp.append(0)
+        if count > bits.count * 64 { bits.append(0) }
         guard let r = range(box) else { ranges.append((1, 0, 1, 0)); return id }
         ranges.append(r)
         if nx == 0 || r.lx < x0 || r.ly < y0 || Int(r.hx) >= Int(x0) + Int(nx) || Int(r.hy) >= Int(y0) + Int(ny) {
@@ -98,9 +106,15 @@ struct SpatialGrid {
         let lx = max(Int(r.lx), Int(x0)), hx = min(Int(r.hx), Int(x0) + Int(nx) - 1)
         let ly = max(Int(r.ly), Int(y0)), hy = min(Int(r.hy), Int(y0) + Int(ny) - 1)
         guard lx <= hx, ly <= hy else { return }
-        generation &+= 1
-        if generation == 0 { for i in stamp.indices { stamp[i] = 0 }; generation = 1 }
-        let g = generation
+        // (One cell: its items are in order, each once.)
+        if lx == hx && ly == hy {
+            var e = Int(head[(lx - Int(x0)) * Int(ny) + ly - Int(y0)])
+            while e >= 0 { out.append(Int(entryItem[e])); e = Int(entryNext[e]) }
+            return
+        }
+        // (Several: each item's bit set, then the bits read in order, each item once,
+        // lowest first, clearing them: no stamps and no sort.)
+        var lo = Int.max, hi = -1
         // (Plain indexing: closures over the arrays would copy them, retained, per query.)
         for x in lx...hx {
             let column = (x - Int(x0)) * Int(ny) - Int(y0)
@@ -108,14 +122,21 @@ struct SpatialGrid {
                 var e = Int(head[column + y])
                 while e >= 0 {
                     let it = Int(entryItem[e])
-                    if stamp[it] != g { stamp[it] = g; out.append(it) }
+                    bits[it >> 6] |= 1 << UInt64(it & 63)
+                    lo = min(lo, it); hi = max(hi, it)
                     e = Int(entryNext[e])
                 }
             }
         }
-        // (Often already in order: from one cell, whose items are.)
-        var sorted = true
-        for i in out.indices.dropFirst() where out[i - 1] > out[i] { sorted = false; break }
-        if !sorted { out.sort() }
+        guard hi >= 0 else { return }
+        for w in (lo >> 6)...(hi >> 6) {
+            var word = bits[w]
+            guard word != 0 else { continue }
+            bits[w] = 0
+            while word != 0 {
+                out.append(w << 6 + word.trailingZeroBitCount)
+                word &= word - 1
+            }
+        }
     }
 }

@@ -20,6 +20,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 // --- the device
 
@@ -107,6 +110,21 @@ static void bp_png_chunk(bp_buffer *b, const char *type, const unsigned char *da
     bp_buffer_append(b, tail, 4);
 }
 
+/// One pixel as RGBA, un-premultiplied as cairo's PNG writer does it.
+static inline void bp_png_pixel(uint32_t p, unsigned char *o) {
+    uint32_t alpha = p >> 24;
+    if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
+        o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
+    } else if (alpha == 0) {
+        o[0] = o[1] = o[2] = o[3] = 0;
+    } else {
+        o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
+        o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
+        o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
+        o[3] = (unsigned char)alpha;
+    }
+}
+
 /// One row of ARGB32 pixels (cairo's: premultiplied, one native-endian uint32 each) as
 /// PNG samples: 8-bit RGB when `opaque`, else RGBA un-premultiplied exactly as cairo's own
 /// PNG writer does it. Writes width × 3 or width × 4 bytes at `o`.
@@ -119,19 +137,28 @@ static inline void bp_png_row(const uint32_t *row, int width, int opaque, unsign
         }
         return;
     }
-    for (int x = 0; x < width; x++) {
-        uint32_t p = row[x];
-        uint32_t alpha = p >> 24;
-        if (alpha == 0xff) {       // (c·255 + 127) / 255 = c: no divisions
-            o[0] = (unsigned char)(p >> 16); o[1] = (unsigned char)(p >> 8); o[2] = (unsigned char)p; o[3] = 0xff;
-        } else if (alpha == 0) {
-            o[0] = o[1] = o[2] = o[3] = 0;
+    int x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Four pixels at a time where all four are opaque (R, G, B, 255: cairo's word with
+    // its red and blue bytes swapped) or all four transparent (zeros), the same bytes
+    // `bp_png_pixel` writes; else each on its own.
+    for (; x + 4 <= width; x += 4) {
+        uint32_t p[4];
+        memcpy(p, row + x, sizeof p);
+        if (((p[0] & p[1] & p[2] & p[3]) >> 24) == 0xff) {
+            uint32_t q[4];
+            for (int k = 0; k < 4; k++) q[k] = (p[k] & 0xff00ff00u) | ((p[k] >> 16) & 0xffu) | ((p[k] & 0xffu) << 16);
+            memcpy(o, q, sizeof q);
+        } else if (((p[0] | p[1] | p[2] | p[3]) >> 24) == 0) {
+            memset(o, 0, 16);
         } else {
-            o[0] = (unsigned char)((((p >> 16) & 0xff) * 255 + alpha / 2) / alpha);
-            o[1] = (unsigned char)((((p >> 8) & 0xff) * 255 + alpha / 2) / alpha);
-            o[2] = (unsigned char)(((p & 0xff) * 255 + alpha / 2) / alpha);
-            o[3] = (unsigned char)alpha;
+            for (int k = 0; k < 4; k++) bp_png_pixel(p[k], o + 4 * k);
         }
+        o += 16;
+    }
+#endif
+    for (; x < width; x++) {
+        bp_png_pixel(row[x], o);
         o += 4;
     }
 }
@@ -140,11 +167,58 @@ static inline void bp_png_row(const uint32_t *row, int width, int opaque, unsign
 static inline int bp_pixels_opaque(const unsigned char *pixels, int stride, int width, int height) {
     for (int y = 0; y < height; y++) {
         const uint32_t *row = (const uint32_t *)(pixels + (size_t)y * stride);
-        for (int x = 0; x < width; x++) {
-            if ((row[x] >> 24) != 0xff) return 0;
-        }
+        // (The row's alphas and-ed together, without a branch per pixel.)
+        uint32_t all = 0xffffffffu;
+        for (int x = 0; x < width; x++) all &= row[x];
+        if ((all >> 24) != 0xff) return 0;
     }
     return 1;
+}
+
+/// Adler-32 of `len` bytes from `adler` (zlib's `adler32`, the same value): 16 bytes at
+/// a time with SSE2 where there is SSE2, so that the checksum, which zlib computes a
+/// byte at a time while it compresses, costs next to nothing.
+static inline uint32_t bp_adler32(uint32_t adler, const unsigned char *buf, size_t len) {
+    enum { BASE = 65521, NMAX = 5552 };  // as zlib: NMAX, a multiple of 16, keeps the sums in range
+    uint64_t a = adler & 0xffff, b = adler >> 16;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i weightsLow = _mm_setr_epi16(16, 15, 14, 13, 12, 11, 10, 9);
+    const __m128i weightsHigh = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+    while (len >= 16) {
+        size_t n = len < NMAX ? len : NMAX;
+        n &= ~(size_t)15;
+        len -= n;
+        // Per block: a += Σ x, b += n·a + Σ (n − i)·x_i, as 16-byte chunks: the sums of
+        // the bytes, of the sums before each chunk, and of each chunk's bytes weighted 16…1.
+        __m128i sums = zero, before = zero, weighted = zero;
+        for (size_t k = 0; k < n; k += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(buf + k));
+            before = _mm_add_epi32(before, sums);
+            sums = _mm_add_epi32(sums, _mm_sad_epu8(x, zero));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpacklo_epi8(x, zero), weightsLow));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpackhi_epi8(x, zero), weightsHigh));
+        }
+        buf += n;
+        uint32_t s[4], p[4], w[4];
+        _mm_storeu_si128((__m128i *)s, sums);
+        _mm_storeu_si128((__m128i *)p, before);
+        _mm_storeu_si128((__m128i *)w, weighted);
+        uint64_t sum = (uint64_t)s[0] + s[1] + s[2] + s[3];
+        uint64_t sumBefore = (uint64_t)p[0] + p[1] + p[2] + p[3];
+        uint64_t sumWeighted = (uint64_t)w[0] + w[1] + w[2] + w[3];
+        b = (b + n * a + 16 * sumBefore + sumWeighted) % BASE;
+        a = (a + sum) % BASE;
+    }
+#endif
+    while (len > 0) {
+        size_t n = len < NMAX ? len : NMAX;
+        len -= n;
+        while (n--) { a += *buf++; b += a; }
+        a %= BASE;
+        b %= BASE;
+    }
+    return (uint32_t)(a | (b << 16));
 }
 
 /// The zlib stream of a rectangle of ARGB32 pixels as PNG image data: each row filter type
@@ -161,11 +235,25 @@ static int bp_png_deflate_rect(const unsigned char *pixels, int stride, int x0, 
     if (!line) return -1;
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) { free(line); return -1; }
+    // A raw deflate stream in zlib's own wrapper, written here: the header zlib writes
+    // (32 KiB window, its level flags, no dictionary) and the Adler-32 of the data after
+    // it, computed here (`bp_adler32`) instead of by zlib, a byte at a time. The deflate
+    // data itself is the same either way: the same bytes.
+    if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) { free(line); return -1; }
     enum { CHUNK = 65536 };
     unsigned char *part = (unsigned char *)malloc(CHUNK);
     if (!part) { deflateEnd(&z); free(line); return -1; }
     bp_buffer b = { NULL, 0, 0, 0 };
+    {
+        unsigned header = (Z_DEFLATED + ((15 - 8) << 4)) << 8;
+        int effective = level == Z_DEFAULT_COMPRESSION ? 6 : level;
+        unsigned levelFlags = effective < 2 ? 0 : effective < 6 ? 1 : effective == 6 ? 2 : 3;
+        header |= levelFlags << 6;
+        header += 31 - (header % 31);
+        unsigned char bytes[2] = { (unsigned char)(header >> 8), (unsigned char)header };
+        bp_buffer_append(&b, bytes, 2);
+    }
+    uint32_t adler = 1;
     z.next_out = part;
     z.avail_out = CHUNK;
     int ok = 1;
@@ -175,6 +263,7 @@ static int bp_png_deflate_rect(const unsigned char *pixels, int stride, int x0, 
             const uint32_t *row = (const uint32_t *)(pixels + (size_t)(y0 + y) * stride) + x0;
             line[0] = 0;               // filter: none
             bp_png_row(row, width, opaque, line + 1);
+            adler = bp_adler32(adler, line, rowBytes);
             z.next_in = line;
             z.avail_in = (uInt)rowBytes;
         } else {
@@ -195,6 +284,11 @@ static int bp_png_deflate_rect(const unsigned char *pixels, int stride, int x0, 
         }
     }
     if (ok && z.avail_out < CHUNK) bp_buffer_append(&b, part, CHUNK - z.avail_out);
+    if (ok) {
+        unsigned char trailer[4];
+        bp_put32(trailer, adler);
+        bp_buffer_append(&b, trailer, 4);
+    }
     deflateEnd(&z);
     free(part);
     free(line);

@@ -27,27 +27,33 @@ public enum DOTEscape {
     /// bidirectional marks, a soft hyphen) is left empty: Graphviz's Pango plugin makes
     /// no layout for text of no width and Pango prints a raw `Pango-CRITICAL` warning.
     public static func labelBody(_ text: String) -> String {
-        var s = ""
-        var line = String.UnicodeScalarView()
+        // (Written as UTF-8 bytes, a line's straight into the result and taken back out
+        // if it stays invisible: no string per line, and only a scalar outside ASCII,
+        // which has no format characters, has its category looked up.)
+        var s: [UInt8] = []
+        s.reserveCapacity(text.utf8.count + 8)
+        var lineStart = 0
         var lineVisible = false
-        func endLine() {
-            if lineVisible { s.unicodeScalars += line }
-            line = String.UnicodeScalarView()
-            lineVisible = false
-        }
         for ch in text.unicodeScalars {
             switch ch {
             // `&` would start an entity that Graphviz decodes in every label.
-            case "&": line += "&amp;".unicodeScalars; lineVisible = true
+            case "&":
+                s.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B]); lineVisible = true  // &amp;
             case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
-                endLine()
-                s.unicodeScalars.append(ch == "\r" ? "\r" : "\n")
+                if !lineVisible { s.removeSubrange(lineStart...) }
+                lineVisible = false
+                s.append(ch == "\r" ? 0x0D : 0x0A)
+                lineStart = s.count
             default:
-                line.append(ch)
-                if ch.properties.generalCategory != .format { lineVisible = true }
+                if ch.isASCII {
+                    s.append(UInt8(ch.value)); lineVisible = true
+                } else {
+                    s.append(contentsOf: UTF8.encode(ch)!)
+                    if ch.properties.generalCategory != .format { lineVisible = true }
+                }
             }
         }
-        endLine()
+        if !lineVisible { s.removeSubrange(lineStart...) }
         return escapeBackslashesAndQuotes(s, lineBreaks: true)
     }
 
@@ -58,7 +64,10 @@ public enum DOTEscape {
     /// followed by the joiner, not by a letter it would substitute. `&` is written as
     /// `&amp;` (Graphviz decodes entities in tooltips too).
     public static func tooltip(_ text: String) -> String {
-        label(text.replacingOccurrences(of: "\\", with: "\\\u{2060}"))
+        // (Most texts have no backslash, and nothing else matches one: Foundation's
+        // search, slow to set up and to run, only for those that do.)
+        guard text.unicodeScalars.contains("\\") else { return label(text) }
+        return label(text.replacingOccurrences(of: "\\", with: "\\\u{2060}"))
     }
 
     /// The value cgraph holds for a quoted DOT string written by this type: the text
@@ -92,24 +101,30 @@ public enum DOTEscape {
     }
 
     private static func escapeBackslashesAndQuotes(_ s: String, lineBreaks: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 2)
+        escapeBackslashesAndQuotes(Array(s.utf8), lineBreaks: lineBreaks)
+    }
+
+    // (On UTF-8 bytes: what it changes is ASCII, and the bytes of other scalars, all
+    // 0x80 or more, pass through as they are.)
+    private static func escapeBackslashesAndQuotes(_ bytes: [UInt8], lineBreaks: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 2)
         var previousWasCR = false
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\r":
-                out += lineBreaks ? "\\n" : " "
-            case "\n":
-                if !(previousWasCR) { out += lineBreaks ? "\\n" : " " }
-            case "\u{0}":
+        for b in bytes {
+            switch b {
+            case 0x5C: out.append(0x5C); out.append(0x5C)  // \ → \\
+            case 0x22: out.append(0x5C); out.append(0x22)  // " → \"
+            case 0x0D:
+                if lineBreaks { out.append(0x5C); out.append(0x6E) } else { out.append(0x20) }
+            case 0x0A:
+                if !previousWasCR { if lineBreaks { out.append(0x5C); out.append(0x6E) } else { out.append(0x20) } }
+            case 0x00:
                 break
             default:
-                if ch.value < 0x20 || ch.value == 0x7F { out += " " } else { out.unicodeScalars.append(ch) }
+                out.append(b < 0x20 || b == 0x7F ? 0x20 : b)
             }
-            previousWasCR = ch == "\r"
+            previousWasCR = b == 0x0D
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

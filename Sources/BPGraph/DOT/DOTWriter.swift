@@ -158,8 +158,8 @@ public struct DOTWriter: Sendable {
     func separation(_ evaluated: EvaluatedGraph) -> Double {
         var lines = 1
         for (k, edge) in evaluated.graph.edges.enumerated() {
-            lines = max(lines, options.numbers.lines(evaluated.values[edge.from]).lines.count)
-            if !options.forwardOnly, let g = evaluated.edgeGradients[k] { lines = max(lines, options.numbers.lines(g).lines.count) }
+            lines = max(lines, options.numbers.lineCount(evaluated.values[edge.from]))
+            if !options.forwardOnly, let g = evaluated.edgeGradients[k] { lines = max(lines, options.numbers.lineCount(g)) }
         }
         let points = 2 * Double(lines) * options.theme.edgeFontSize * 1.2 + (options.style == .backwardArrows ? 14 : 8)
         return (points / 72 * 100).rounded(.up) / 100

@@ -103,6 +103,16 @@ public struct NumberFormat: Sendable, Equatable {
         }
     }
 
+    /// How many lines `lines(t)` has, without formatting its numbers.
+    public func lineCount(_ t: Tensor) -> Int {
+        switch t.rank {
+        case 2 where t.shape[0] <= maxMatrixSide && t.shape[1] <= maxMatrixSide && t.shape[0] > 0 && t.shape[1] > 0:
+            return t.count / t.shape[1]  // t.rows.count
+        default:
+            return 1
+        }
+    }
+
     /// A shape as `2×3` (a vector's as `(7)`).
     public func shape(_ shape: [Int]) -> String {
         if shape.count == 1 { return "(\(shape[0]))" }
