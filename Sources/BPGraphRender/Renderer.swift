@@ -117,10 +117,14 @@ public final class Renderer: @unchecked Sendable {
         case none
     }
 
+    /// The heap set up once, before the first figure (`bp_heap_setup`).
+    static let heapSetUp: Void = bp_heap_setup()
+
     private func draw(dot: String, labels: Labels, format: OutputFormat, dpi: Double) throws -> Drawing {
         if format == .dot { return Drawing(bytes: Array(dot.utf8)) }
         lock.lock()
         defer { lock.unlock() }
+        Self.heapSetUp
         let gvc = try gvcContext()
         let graph = try read(dot)
         defer { _ = agclose(graph) }
