@@ -37,6 +37,7 @@ public struct Box: Sendable, Equatable {
     }
 
     public func contains(_ p: Point) -> Bool { p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY }
+    public func contains(_ b: Box) -> Bool { b.minX >= minX && b.maxX <= maxX && b.minY >= minY && b.maxY <= maxY }
 
     /// Distance from a point to the box (0 inside it).
     public func distance(to p: Point) -> Double {

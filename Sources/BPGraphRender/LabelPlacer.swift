@@ -51,16 +51,16 @@ struct LabelPlacer {
 
     /// How many spots along an edge, nearest the anchor first, are weighed in full.
     static let nearCandidates = 120
-    /// The clearance between a label and its own edge, with `hug`, where at the usual one
-    /// another edge would be as near.
-    static let tightGap = 1.0
-    /// Whether a label with no spot that reads as its own edge's may sit `tightGap` from it.
-    var hug = false
     /// A label with no clean spot among those looks along the rest of its edge, while the
     /// placer has looked at fewer than this many boxes and segments for that (counted, not
     /// timed, so the figure is the same on every run): figure-sized drawings search every
     /// edge to its ends, crowded big ones stop early.
     static let farSearchBudget = 60_000
+    /// Whether a label with no spot that reads as its own edge's may sit `tightGap` from it.
+    var hug = false
+    /// The clearance between a label and its own edge, with `hug`, where at the usual one
+    /// another edge would be as near.
+    static let tightGap = 1.0
     let frame: Frame
     /// Clearance between a label and its spline, and between labels.
     let gap: Double
@@ -484,12 +484,12 @@ struct LabelPlacer {
                 let apart = apart(vb, gb), spread = spread(vb, gb, gap)
                 if loses(rank(0, 0, 0, apart, spread)) { return nil }
                 let a = cost(vb)
-                if loses(rank(a.overlap + 0, a.crossing + 0, 0, apart, spread)) { return nil }
+                if loses(rank(a.overlap, a.crossing, 0, apart, spread)) { return nil }
                 let b = cost(gb)
                 let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
                 if loses(rank(overlap, crossing, 0, apart, spread)) { return nil }
                 let shortValue = shortfall(vb, a)
-                if loses(rank(overlap, crossing, shortValue + 0, apart, spread)) { return nil }
+                if loses(rank(overlap, crossing, shortValue, apart, spread)) { return nil }
                 let short = shortValue + shortfall(gb, b)
                 let (tier, score) = rank(overlap, crossing, short, apart, spread)
                 return (tier, score, a, b, overlap)

@@ -248,7 +248,7 @@ final class LabelPlan {
             if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room) }
         }
         var room = LayeredLayout.Room()
-        var tried: [[Int]: Int] = [:]
+        var tried: [Int: Int] = [:]  // by k · edges + j
         var outcome = attempt(1, room)
         consider(outcome, 1, room)
         if retries && outcome.unclean > 0 {
@@ -259,7 +259,7 @@ final class LabelPlan {
                     guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by], j != k else { continue }
                     // (Room made for the same two edges before did not part them: the gap gets longer too,
                     // more each time.)
-                    let pair = [k, j], times = tried[pair, default: 0]
+                    let pair = k * forward.count + j, times = tried[pair, default: 0]
                     tried[pair] = times + 1
                     skeleton.makeRoom(for: k, against: j, at: c.at, longer: Double(times), into: &more)
                 }
@@ -280,16 +280,16 @@ final class LabelPlan {
         // once more with those that read as another edge's choosing first.
         if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
         if retries { refine() }
-        growGroups()
+        growGroups(clusters, groupOf: { index[$0].flatMap { groupOf[$0] } })
         fit()
     }
 
     /// A group's box grown to hold the labels of the edges inside it that its border
     /// crosses (top to bottom, a value beside an edge can be wider than the room the box
     /// kept for it), where the grown box still touches no node, label or box outside it.
-    private func growGroups() {
-        let count = Int(bp_graph_cluster_count(graph))
-        guard count > 0 else { return }
+    /// (`groupOf`: the index in `clusters` of a node's group.)
+    private func growGroups(_ clusters: [GraphPointer], groupOf: (NodePointer) -> Int?) {
+        guard !clusters.isEmpty else { return }
         func box(_ label: UnsafeMutablePointer<textlabel_t>?) -> Box? {
             guard let label, label.pointee.set != 0 else { return nil }
             return Box(center: Point(label.pointee.pos.x, label.pointee.pos.y), width: label.pointee.dimen.x, height: label.pointee.dimen.y)
@@ -302,38 +302,33 @@ final class LabelPlan {
             let b = bp_graph_bb(c)
             return Box(minX: b.LL.x, minY: b.LL.y, maxX: b.UR.x, maxY: b.UR.y)
         }
-        func inside(_ a: Box, _ b: Box) -> Bool { a.minX >= b.minX && a.maxX <= b.maxX && a.minY >= b.minY && a.maxY <= b.maxY }
-        let clusters = (1...count).compactMap { bp_graph_cluster(graph, Int32($0)) }
         for (i, cluster) in clusters.enumerated() {
-            var members = Set<NodePointer>()
-            var m = agfstnode(cluster)
-            while let n = m { members.insert(n); m = agnxtnode(cluster, n) }
             let old = bounds(cluster)
             guard !old.isEmpty else { continue }
             var grown = old
             var inner: [Box] = [], outer: [Box] = []
             for entry in entries {
-                let mine = members.contains(bp_edge_tail(entry.edge)) && members.contains(bp_edge_head(entry.edge))
+                let mine = groupOf(bp_edge_tail(entry.edge)) == i && groupOf(bp_edge_head(entry.edge)) == i
                 for b in labels(entry) {
-                    if mine, b.overlapArea(old) > 0, !inside(b, old) { grown = grown.union(b.insetBy(-4)) }
+                    if mine, b.overlapArea(old) > 0, !old.contains(b) { grown = grown.union(b.insetBy(-4)) }
                     if mine { inner.append(b) } else { outer.append(b) }
                 }
             }
             guard grown != old else { continue }
             // Nothing outside the group may be touched by the grown box.
-            var clear = outer.allSatisfy { $0.overlapArea(grown) == 0 || inside($0, old) }
+            var clear = outer.allSatisfy { $0.overlapArea(grown) == 0 || old.contains($0) }
             var node = agfstnode(graph)
             while clear, let n = node {
                 let c = bp_node_coord(n)
-                if !members.contains(n), !excluded.contains(n),
+                if groupOf(n) != i, !excluded.contains(n),
                    Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n)).overlapArea(grown) > 0 { clear = false }
                 node = agnxtnode(graph, n)
             }
             for (j, other) in clusters.enumerated() where j != i && clear {
                 let b = bounds(other)
-                if !b.isEmpty, b.overlapArea(grown) > 0, !inside(b, old), !inside(old, b) { clear = false }
+                if !b.isEmpty, b.overlapArea(grown) > 0, !old.contains(b), !b.contains(old) { clear = false }
             }
-            guard clear, inner.allSatisfy({ inside($0, grown) || $0.overlapArea(grown) == 0 }) else { continue }
+            guard clear, inner.allSatisfy({ grown.contains($0) || $0.overlapArea(grown) == 0 }) else { continue }
             bp_graph_set_bb(cluster, boxf(LL: pointf(x: grown.minX, y: grown.minY), UR: pointf(x: grown.maxX, y: grown.maxY)))
             // Its title stays at the top, centred.
             if let title = bp_graph_label(cluster) {

@@ -143,7 +143,7 @@ struct LayeredLayout {
                 t = t * 180 / .pi
                 if t > 0 { left += t } else { right -= t }
                 turns += 1
-                if turns >= 3 { sharp = max(sharp, abs(0 + t2 + t1 + t)) }
+                if turns >= 3 { sharp = max(sharp, abs(t2 + t1 + t)) }
                 t2 = t1; t1 = t
             }
             heading = h
@@ -663,20 +663,12 @@ extension LayeredLayout {
             }
         }
 
-        /// Least squares under the order: minimise Σ weight·(v − target)² with each item at
-        /// least its separation after the one before (pool adjacent violators), then keep
-        /// the row between `lower` and `upper` (clipping an isotonic solution to bounds
-        /// keeps it optimal). `row` is a run of neighbours in a rank.
-        mutating func project(_ row: [Int], targets: [Double], weights: [Double], lower: Double? = nil, upper: Double? = nil) {
-            var t = scratchTargets, w = scratchWeights
-            t.removeAll(keepingCapacity: true); w.removeAll(keepingCapacity: true)
-            t.append(contentsOf: targets); w.append(contentsOf: weights)
-            scratchTargets = t; scratchWeights = w
-            solve(row, row.startIndex, row.endIndex, lower: lower, upper: upper)
-        }
-
-        /// `project` for row[lo..<hi], its targets and weights in `scratchTargets` and
-        /// `scratchWeights` (from 0), without an array made per call.
+        /// Least squares under the order, for row[lo..<hi] (a run of neighbours in a rank),
+        /// its targets and weights in `scratchTargets` and `scratchWeights` (from 0):
+        /// minimise Σ weight·(v − target)² with each item at least its separation after the
+        /// one before (pool adjacent violators), then keep the run between `lower` and
+        /// `upper` (clipping an isotonic solution to bounds keeps it optimal). No array is
+        /// made per call.
         private mutating func solve(_ row: [Int], _ lo: Int, _ hi: Int, lower: Double?, upper: Double?) {
             guard hi > lo else { return }
             let count = hi - lo
