@@ -14,7 +14,9 @@ typealias EdgePointer = UnsafeMutablePointer<Agedge_t>
 /// 2. `apply()` (after layout): the labels are made anew from the plan's texts;
 ///    backward arrows are re-routed as a parallel copy just under their forward
 ///    arrow; `LabelPlacer` chooses where the labels go; the labels are moved there
-///    and the bounding box (and the title) grow to hold them.
+///    and the bounding box (and the title) grow to hold them. The layout and the
+///    placement run without the Graphviz lock (`FigureLock`), on a copy of what they
+///    read of the graph.
 final class LabelPlan {
     struct Entry {
         var edge: EdgePointer
@@ -111,8 +113,10 @@ final class LabelPlan {
     /// After dot's layout (which sized the nodes): remake the labels, lay the figure out
     /// again with bpgraph's own layout (`LayeredLayout`), route every edge, place the
     /// labels, and fit the bounding box to what is drawn. When a label finds no clean
-    /// spot, the layout is made again with more room, up to twice.
-    func apply() {
+    /// spot, the layout is made again with more room, up to twice. The Graphviz lock is
+    /// held on entry and on return; in between only while each layout's routes are
+    /// installed (`graphviz`): the layouts and placements work on a copy of the graph.
+    func apply(_ graphviz: FigureLock) {
         for entry in entries {
             let e = entry.edge
             // make_label reads the edge's current label (for `\L`), so detach the old one first.
@@ -128,6 +132,7 @@ final class LabelPlan {
                 bp_edge_set_label(back, makeLabel(on: back, text: text))
             }
         }
+        copyGraph()
 
         // The figure as the layout sees it.
         var nodes: [NodePointer] = []
@@ -184,6 +189,8 @@ final class LabelPlan {
             let label = bp_graph_label(c)
             return .init(labelWidth: label?.pointee.dimen.x ?? 0, labelHeight: label?.pointee.dimen.y ?? 0)
         }
+        // Without the lock from here, but for installing each layout's routes.
+        graphviz.unlock()
         var layout = LayeredLayout(frame: frame, nodes: layoutNodes, edges: layoutEdges, groups: groups)
 
         // (Layouts again only for figure-sized graphs: a big or crowded one would take
@@ -220,6 +227,8 @@ final class LabelPlan {
             let skeleton = layout.skeleton()
             let result = skeleton.result()
             last = skeleton
+            // Into the graph, where Graphviz clips the routes to the nodes, and back into the copy.
+            graphviz.lock()
             for (k, n) in nodes.enumerated() { bp_node_set_coord(n, pointf(x: result.centers[k].x, y: result.centers[k].y)) }
             for (k, c) in clusters.enumerated() {
                 let b = result.groupBoxes[k]
@@ -230,6 +239,8 @@ final class LabelPlan {
                 install(e, result.routes[k])
                 if let i = entryOf[e], let back = entries[i].gradientEdge { install(back, offset(result.routes[k])) }
             }
+            copyLayout()
+            graphviz.unlock()
             let anchors = Dictionary(forward.indices.map { (forward[$0], result.labelAnchors[$0]) }, uniquingKeysWith: { a, _ in a })
             let placed = place(anchors: anchors, borders: result.groupBoxes)
             (lastAnchors, lastBorders, lastPlaced) = (anchors, result.groupBoxes, placed)
@@ -280,6 +291,8 @@ final class LabelPlan {
         // once more with those that read as another edge's choosing first.
         if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
         if retries { refine() }
+        graphviz.lock()
+        writeLabels()
         growGroups(clusters, groupOf: { index[$0].flatMap { groupOf[$0] } })
         fit()
     }
@@ -332,7 +345,7 @@ final class LabelPlan {
             bp_graph_set_bb(cluster, boxf(LL: pointf(x: grown.minX, y: grown.minY), UR: pointf(x: grown.maxX, y: grown.maxY)))
             // Its title stays at the top, centred.
             if let title = bp_graph_label(cluster) {
-                move(title, to: Point((grown.minX + grown.maxX) / 2, title.pointee.pos.y + grown.maxY - old.maxY))
+                moveInGraph(title, to: Point((grown.minX + grown.maxX) / 2, title.pointee.pos.y + grown.maxY - old.maxY))
             }
         }
     }
@@ -358,20 +371,13 @@ final class LabelPlan {
 
     private func place(anchors: [EdgePointer: Point], borders: [Box], first: Set<EdgePointer> = [], hug: Bool = false) -> Placed {
         var obstacles: [Box] = []
-        var node = agfstnode(graph)
-        while let n = node {
-            let c = bp_node_coord(n)
-            let box = Box(center: Point(c.x, c.y), width: bp_node_width(n), height: bp_node_height(n))
+        for n in copiedNodes {
+            let box = Box(center: center(n), width: width(n), height: height(n))
             if !box.isEmpty, !excluded.contains(n) { obstacles.append(box.insetBy(-2)) }
-            node = agnxtnode(graph, n)
         }
-        let clusterCount = bp_graph_cluster_count(graph)
-        if clusterCount > 0 {
-            for i in 1...Int(clusterCount) {
-                guard let cluster = bp_graph_cluster(graph, Int32(i)), let label = bp_graph_label(cluster) else { continue }
-                obstacles.append(Box(center: Point(label.pointee.pos.x, label.pointee.pos.y),
-                                     width: label.pointee.dimen.x, height: label.pointee.dimen.y).insetBy(-2))
-            }
+        for label in clusterLabels {
+            let (dimen, pos) = (copiedLabels[label]!.dimen, copiedLabels[label]!.pos)
+            obstacles.append(Box(center: pos, width: dimen.x, height: dimen.y).insetBy(-2))
         }
         var curveIndex: [EdgePointer: Int] = [:]
         var curves: [[Point]] = []
@@ -404,8 +410,8 @@ final class LabelPlan {
         for k in order {
             let entry = entries[k]
             let e = entry.edge
-            let valueLabel = bp_edge_label(e)
-            let gradientLabel = entry.gradientOnHeadLabel ? bp_edge_head_label(e) : entry.gradientEdge.flatMap { bp_edge_label($0) }
+            let valueLabel = label(e)
+            let gradientLabel = entry.gradientOnHeadLabel ? headLabel(e) : entry.gradientEdge.flatMap { label($0) }
             let gradientCurve = entry.gradientEdge.map { curves[curveIndex[$0]!] } ?? curves[curveIndex[e]!]
             var own = [curveIndex[e]!]
             if let back = entry.gradientEdge { own.append(curveIndex[back]!) }
@@ -418,8 +424,8 @@ final class LabelPlan {
             if !placement.readable { unreadable += 1 }
             // (Twins, x · x, are told apart by their arcs, not by their labels.)
             let by = placement.crowdedBy.flatMap { $0 < allEdges.count ? allEdges[$0] : nil }
-            let twin = by.map { (bp_edge_tail($0) == bp_edge_tail(e) && bp_edge_head($0) == bp_edge_head(e))
-                || (bp_edge_tail($0) == bp_edge_head(e) && bp_edge_head($0) == bp_edge_tail(e)) } ?? false
+            let twin = by.map { (tail($0) == tail(e) && head($0) == head(e))
+                || (tail($0) == head(e) && head($0) == tail(e)) } ?? false
             if placement.ambiguous && !twin {
                 ambiguous += 1
                 if let at = placement.crowdedAt { crowded.append(Crowded(edge: e, by: by, at: at)) }
@@ -503,13 +509,89 @@ final class LabelPlan {
         bp_graph_set_bb(graph, bb)
     }
 
+    // MARK: The copy
+
+    // What the layout and the placement read of the graph, copied with the Graphviz lock
+    // (`copyGraph` once the labels are made, `copyLayout` after each layout's routes are
+    // installed), so that they run without it: Graphviz's pointers are only keys here,
+    // never followed. Labels are moved in the copy, and in the graph when the lock is
+    // taken back (`writeLabels`).
+    private var copiedNodes: [NodePointer] = []
+    private var centers: [NodePointer: Point] = [:]
+    private var sizes: [NodePointer: (width: Double, height: Double)] = [:]
+    private var ends: [EdgePointer: (tail: NodePointer?, head: NodePointer?)] = [:]
+    private var copiedSplines: [EdgePointer: Controls] = [:]
+    private var labels: [EdgePointer: (label: UnsafeMutablePointer<textlabel_t>?, head: UnsafeMutablePointer<textlabel_t>?)] = [:]
+    /// The top-level groups' labels, in Graphviz's order.
+    private var clusterLabels: [UnsafeMutablePointer<textlabel_t>] = []
+    private var copiedLabels: [UnsafeMutablePointer<textlabel_t>: (dimen: Point, pos: Point, moved: Bool)] = [:]
+
+    private func center(_ n: NodePointer) -> Point { centers[n]! }
+    private func width(_ n: NodePointer) -> Double { sizes[n]!.width }
+    private func height(_ n: NodePointer) -> Double { sizes[n]!.height }
+    private func tail(_ e: EdgePointer) -> NodePointer? { ends[e]!.tail }
+    private func head(_ e: EdgePointer) -> NodePointer? { ends[e]!.head }
+    /// An edge's label and head label.
+    private func label(_ e: EdgePointer) -> UnsafeMutablePointer<textlabel_t>? { labels[e]!.label }
+    private func headLabel(_ e: EdgePointer) -> UnsafeMutablePointer<textlabel_t>? { labels[e]!.head }
+
+    /// The nodes, the edges' ends and labels, every label's size and place, and the layout.
+    private func copyGraph() {
+        func copy(_ label: UnsafeMutablePointer<textlabel_t>?) {
+            guard let label else { return }
+            copiedLabels[label] = (Point(label.pointee.dimen.x, label.pointee.dimen.y), Point(label.pointee.pos.x, label.pointee.pos.y), false)
+        }
+        var node = agfstnode(graph)
+        while let n = node {
+            copiedNodes.append(n)
+            sizes[n] = (bp_node_width(n), bp_node_height(n))
+            node = agnxtnode(graph, n)
+        }
+        for e in allEdges {
+            ends[e] = (bp_edge_tail(e), bp_edge_head(e))
+            labels[e] = (bp_edge_label(e), bp_edge_head_label(e))
+            copy(bp_edge_label(e))
+            copy(bp_edge_head_label(e))
+        }
+        let clusterCount = bp_graph_cluster_count(graph)
+        if clusterCount > 0 {
+            for i in 1...Int(clusterCount) {
+                guard let cluster = bp_graph_cluster(graph, Int32(i)), let label = bp_graph_label(cluster) else { continue }
+                clusterLabels.append(label)
+                copy(label)
+            }
+        }
+        copyLayout()
+    }
+
+    /// The nodes' centres and the edges' splines.
+    private func copyLayout() {
+        for n in copiedNodes {
+            let c = bp_node_coord(n)
+            centers[n] = Point(c.x, c.y)
+        }
+        for e in allEdges { copiedSplines[e] = splineControls(e) }
+    }
+
+    /// The labels moved in the copy, moved in the graph (with the lock).
+    private func writeLabels() {
+        for (label, copied) in copiedLabels where copied.moved { moveInGraph(label, to: copied.pos) }
+    }
+
     // MARK: Pieces
 
     private func size(_ label: UnsafeMutablePointer<textlabel_t>) -> (Double, Double) {
-        (label.pointee.dimen.x + 2, label.pointee.dimen.y)
+        let dimen = copiedLabels[label]!.dimen
+        return (dimen.x + 2, dimen.y)
     }
 
+    /// Moves a label in the copy (`writeLabels` moves it in the graph).
     private func move(_ label: UnsafeMutablePointer<textlabel_t>, to p: Point) {
+        copiedLabels[label]!.pos = p
+        copiedLabels[label]!.moved = true
+    }
+
+    private func moveInGraph(_ label: UnsafeMutablePointer<textlabel_t>, to p: Point) {
         label.pointee.pos = pointf(x: p.x, y: p.y)
         label.pointee.set = 1
     }
@@ -535,8 +617,15 @@ final class LabelPlan {
         }
     }
 
-    /// Control points of an edge's spline, sampled, with its arrowheads' tips.
-    private func controls(_ e: EdgePointer) -> (points: [Point], start: Point?, end: Point?) {
+    /// Control points of an edge's spline, with its arrowheads' tips, as copied.
+    private func controls(_ e: EdgePointer) -> Controls {
+        copiedSplines[e] ?? ([], nil, nil)
+    }
+
+    typealias Controls = (points: [Point], start: Point?, end: Point?)
+
+    /// An edge's spline as the graph has it (with the lock).
+    private func splineControls(_ e: EdgePointer) -> Controls {
         guard let spl = bp_edge_splines(e), spl.pointee.size > 0, let list = spl.pointee.list else { return ([], nil, nil) }
         let bezier = list[0]
         var points: [Point] = []

@@ -25,7 +25,9 @@ public struct RenderError: Error, CustomStringConvertible, Sendable {
 ///
 /// libgvc is not thread-safe, and a context created and freed per figure leaks and
 /// lets the pango plugin read freed memory, so there is one context for the whole
-/// process (`shared`) and every Graphviz call goes through one lock.
+/// process (`shared`) and every Graphviz call goes through one lock. A figure holds it
+/// from reading its DOT to drawing it, but for bpgraph's own layout in between
+/// (`FigureLock`).
 public final class Renderer: @unchecked Sendable {
     public static let shared = Renderer()
 
@@ -98,7 +100,8 @@ public final class Renderer: @unchecked Sendable {
         try draw(dot: dot, format: format, dpi: dpi, placeLabels: placeLabels).encoded()
     }
 
-    /// The Graphviz half of `render`: layout and drawing, under the Graphviz lock. PNG
+    /// The Graphviz half of `render`: layout and drawing (under the Graphviz lock, but for
+    /// bpgraph's own layout between dot's and the drawing: `FigureLock`). PNG
     /// comes back as pixels, to be encoded by `Drawing.encoded()` on any thread while
     /// Graphviz draws the next figure; other formats come back as their bytes.
     public func draw(plan: FigurePlan, format: OutputFormat, dpi: Double = 144) throws -> Drawing {
@@ -140,8 +143,9 @@ public final class Renderer: @unchecked Sendable {
         return gvc
     }
 
-    /// dot's layout (which sizes the nodes), then bpgraph's own (`LabelPlan.apply`). The
-    /// caller holds the lock and frees the layout, after a throw too.
+    /// dot's layout (which sizes the nodes), then bpgraph's own (`LabelPlan.apply`, which
+    /// lets go of the lock meanwhile). The caller holds the lock and frees the layout, after
+    /// a throw too.
     @discardableResult
     func layOut(_ graph: GraphPointer, gvc: OpaquePointer, labels: Labels, format: OutputFormat, dpi: Double,
                 excluding: Set<NodePointer> = []) throws -> LabelPlan? {
@@ -163,7 +167,11 @@ public final class Renderer: @unchecked Sendable {
         if laidOut != 0 || agerrors() >= Int32(AGERR.rawValue) {
             throw RenderError(graphvizError(default: "Graphviz could not lay out the graph"))
         }
-        plan?.apply()
+        if let plan {
+            let figureLock = FigureLock(lock)
+            plan.apply(figureLock)
+            if figureLock.failed { throw RenderError(graphvizError(default: "Graphviz could not lay out the graph")) }
+        }
         return plan
     }
 
@@ -272,6 +280,54 @@ public final class Renderer: @unchecked Sendable {
 
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x)
+    }
+}
+
+/// The Graphviz lock while one figure goes from dot's layout to its drawing. In between,
+/// bpgraph lays the figure out again, routes it and places its labels (`LabelPlan.apply`):
+/// plain Swift on a copy of what it reads of the graph, so it lets go of the lock
+/// (`unlock()`) and another figure's Graphviz work runs meanwhile. It takes the lock back
+/// (`lock()`) for a moment to install each layout's routes (Graphviz clips them to the
+/// nodes), and at the end, to draw.
+///
+/// Graphviz keeps some of a laid-out graph's state outside the graph, which another
+/// figure's reading and layout overwrite, so `lock()` puts this figure's back: the globals
+/// its layout set (shim.h, `bp_globals`: attribute symbols that clipping and drawing read),
+/// cgraph's messages and its error level. With Graphviz releases that have version macros
+/// the lock is held throughout (shim.h: `bp_globals_can_save`).
+final class FigureLock {
+    private let graphviz: NSLock
+    private var globals = bp_globals()
+    private var messages = ""
+    private var errorLevel: Int32 = 0
+    private let letsGo = bp_globals_can_save()
+
+    /// Right after the figure's `gvLayout`, with `lock` held.
+    init(_ lock: NSLock) {
+        graphviz = lock
+        bp_globals_save(&globals)
+    }
+
+    /// Whether Graphviz reported an error for this figure before its last `unlock()` (the
+    /// messages say which): `agerrors()` counts again from each `lock()`.
+    var failed: Bool { errorLevel >= Int32(AGERR.rawValue) }
+
+    /// Lets go of the Graphviz lock: until `lock()`, no Graphviz call and no pointer into
+    /// the graph followed.
+    func unlock() {
+        guard letsGo else { return }
+        messages = graphvizMessages
+        errorLevel = max(errorLevel, agerrors())
+        graphviz.unlock()
+    }
+
+    /// Takes the Graphviz lock back, with this figure's globals and messages.
+    func lock() {
+        guard letsGo else { return }
+        graphviz.lock()
+        bp_globals_restore(&globals)
+        graphvizMessages = messages
+        _ = agreseterrors()
     }
 }
 

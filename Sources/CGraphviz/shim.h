@@ -189,6 +189,77 @@ static inline textlabel_t *bp_make_label(void *obj, char *text, double fontsize,
     return make_label(obj, text, 0 /* LT_NONE */, fontsize, fontname, fontcolor);
 }
 
+// --- a figure's globals, kept while another figure uses Graphviz
+//
+// Graphviz keeps part of a laid-out graph's state in globals, not in the graph:
+// graph_init (in gvLayout) looks up the attribute symbols that clipping an edge
+// (arrow_flags, arrow_length: E_dir, E_arrowhead, E_arrowsz) and drawing (emit.c,
+// shapes.c: N_style, N_penwidth, E_color …) read later, dot's sameport phase
+// E_samehead and E_sametail, and dot records how far it got (State, EdgeLabelsDone). A
+// symbol indexes one graph's own attribute records: another graph's reads the wrong
+// attribute, or past the end of the record. The renderer lets go of the Graphviz lock
+// between a figure's layout and its drawing while bpgraph's own layout runs, and another
+// figure's layout sets these meanwhile, so it saves them after gvLayout
+// (bp_globals_save) and puts them back each time it takes the lock again
+// (bp_globals_restore). All of 2.42's globals.h symbols (nm -D libgvc.so.6): graph_init
+// sets most, dot the two same* ones, init_gvc G_peripheries and G_penwidth again at each
+// drawing, and nothing sets the active/selected/visited/deleted colours. Releases with
+// version macros are not known to export them alike: there the lock is kept throughout
+// (bp_globals_can_save).
+#ifdef GRAPHVIZ_VERSION_MAJOR
+typedef struct { char unused; } bp_globals;
+static inline bool bp_globals_can_save(void) { return false; }
+static inline void bp_globals_save(bp_globals *saved) { (void)saved; }
+static inline void bp_globals_restore(const bp_globals *saved) { (void)saved; }
+#else
+#define BP_SYMBOL_GLOBALS(X) \
+    X(G_activefillcolor) X(G_activepencolor) X(G_deletedfillcolor) X(G_deletedpencolor) X(G_gradientangle) \
+    X(G_margin) X(G_ordering) X(G_penwidth) X(G_peripheries) X(G_selectedfillcolor) X(G_selectedpencolor) \
+    X(G_visitedfillcolor) X(G_visitedpencolor) \
+    X(N_activefillcolor) X(N_activepencolor) X(N_color) X(N_comment) X(N_deletedfillcolor) X(N_deletedpencolor) \
+    X(N_distortion) X(N_fillcolor) X(N_fixed) X(N_fontcolor) X(N_fontname) X(N_fontsize) X(N_gradientangle) \
+    X(N_group) X(N_height) X(N_imagepos) X(N_imagescale) X(N_label) X(N_layer) X(N_margin) X(N_nojustify) \
+    X(N_ordering) X(N_orientation) X(N_penwidth) X(N_peripheries) X(N_selectedfillcolor) X(N_selectedpencolor) \
+    X(N_shape) X(N_showboxes) X(N_sides) X(N_skew) X(N_style) X(N_vertices) X(N_visitedfillcolor) \
+    X(N_visitedpencolor) X(N_width) X(N_xlabel) X(N_z) \
+    X(E_activefillcolor) X(E_activepencolor) X(E_arrowhead) X(E_arrowsz) X(E_arrowtail) X(E_color) X(E_comment) \
+    X(E_constr) X(E_decorate) X(E_deletedfillcolor) X(E_deletedpencolor) X(E_dir) X(E_fillcolor) X(E_fontcolor) \
+    X(E_fontname) X(E_fontsize) X(E_headclip) X(E_headlabel) X(E_label) X(E_label_float) X(E_labelangle) \
+    X(E_labeldistance) X(E_labelfontcolor) X(E_labelfontname) X(E_labelfontsize) X(E_layer) X(E_minlen) \
+    X(E_penwidth) X(E_samehead) X(E_sametail) X(E_selectedfillcolor) X(E_selectedpencolor) X(E_showboxes) \
+    X(E_style) X(E_tailclip) X(E_taillabel) X(E_visitedfillcolor) X(E_visitedpencolor) X(E_weight) X(E_xlabel)
+// The other globals graph_init and dot set, with globals.h's types.
+#define BP_VALUE_GLOBALS(X) \
+    X(int, CL_type) X(unsigned char, Concentrate) X(int, State) X(int, EdgeLabelsDone) \
+    X(double, Initial_dist) X(char *, Gvimagepath)
+
+#define BP_DECLARE_SYMBOL(name) extern Agsym_t *name;
+#define BP_DECLARE_VALUE(type, name) extern type name;
+BP_SYMBOL_GLOBALS(BP_DECLARE_SYMBOL)
+BP_VALUE_GLOBALS(BP_DECLARE_VALUE)
+
+#define BP_SYMBOL_FIELD(name) Agsym_t *name;
+#define BP_VALUE_FIELD(type, name) type name;
+typedef struct {
+    BP_SYMBOL_GLOBALS(BP_SYMBOL_FIELD)
+    BP_VALUE_GLOBALS(BP_VALUE_FIELD)
+} bp_globals;
+
+static inline bool bp_globals_can_save(void) { return true; }
+#define BP_SAVE_SYMBOL(name) saved->name = name;
+#define BP_SAVE_VALUE(type, name) saved->name = name;
+static inline void bp_globals_save(bp_globals *saved) {
+    BP_SYMBOL_GLOBALS(BP_SAVE_SYMBOL)
+    BP_VALUE_GLOBALS(BP_SAVE_VALUE)
+}
+#define BP_RESTORE_SYMBOL(name) name = saved->name;
+#define BP_RESTORE_VALUE(type, name) name = saved->name;
+static inline void bp_globals_restore(const bp_globals *saved) {
+    BP_SYMBOL_GLOBALS(BP_RESTORE_SYMBOL)
+    BP_VALUE_GLOBALS(BP_RESTORE_VALUE)
+}
+#endif
+
 // --- start-up
 
 /// fontconfig's FcInit, which loads its configuration, if fontconfig is in the process

@@ -60,4 +60,38 @@ struct DeterminismTests {
             }
         }
     }
+
+    /// bpgraph's own layout runs without the Graphviz lock (`FigureLock`), so other figures
+    /// are read, laid out and drawn between a figure's dot layout and its drawing: figures
+    /// whose graphs declare other attributes (groups, backward arrows, top to bottom, PNG's
+    /// dpi), which set Graphviz's globals for theirs.
+    @Test("every template renders to the same bytes while others render on other threads")
+    func templatesOnManyThreads() throws {
+        let styles = [FigureOptions(), FigureOptions(style: .backwardArrows), FigureOptions(direction: .topToBottom)]
+        var figures: [Figure] = []
+        for file in Fixtures.templateFiles {
+            let graph = try Fixtures.evaluate(file).graph
+            for (k, options) in styles.enumerated() {
+                let settings = FigureSettings(options: options, format: k == 1 ? .png : .svg)
+                figures.append(try Figure(graph: graph, name: file.lastPathComponent, settings: settings))
+            }
+        }
+        let alone = try figures.map { try $0.bytes() }
+        let lock = NSLock()
+        var together = [[UInt8]?](repeating: nil, count: figures.count), failures: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for k in stride(from: worker, to: figures.count, by: 4) {
+                do {
+                    let bytes = try figures[k].bytes()
+                    lock.lock(); together[k] = bytes; lock.unlock()
+                } catch {
+                    lock.lock(); failures.append("\(figures[k].name): \(error)"); lock.unlock()
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        for k in figures.indices {
+            #expect(together[k] == alone[k], "\(figures[k].name) \(figures[k].settings.options.style) \(figures[k].settings.format)")
+        }
+    }
 }
