@@ -25,6 +25,10 @@ struct LabelPlacer {
         var gradientSize: (Double, Double)?
         /// Indices (into `curves`) of this edge's own splines, which do not count as crossings.
         var ownCurves: [Int]
+        /// Its twins' splines (x · x: the other edges between the same two nodes). A label
+        /// stays off them as off any edge, but they never make it read as another edge's:
+        /// the reader sees twins as one pair of nodes.
+        var twinCurves: [Int] = []
     }
 
     struct Placement {
@@ -83,8 +87,10 @@ struct LabelPlacer {
     private var segmentStart: [Point] = []
     private var segmentEnd: [Point] = []
     private var scratch: [Int] = []
-    /// Per curve, while an edge is placed: whether it is another edge's, near this one.
+    /// Per curve, while an edge is placed: whether it is another edge's, near this one;
+    /// and whether it is a twin's.
     private var otherCurve: [Bool] = []
+    private var twinCurve: [Bool] = []
     /// What is left of `farSearchBudget`.
     private var farBudget = LabelPlacer.farSearchBudget
 
@@ -283,6 +289,9 @@ struct LabelPlacer {
         // (Worked out once per edge, not per segment looked at.)
         otherCurve.removeAll(keepingCapacity: true)
         for c in curveBoxes.indices { otherCurve.append(!request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0) }
+        twinCurve.removeAll(keepingCapacity: true)
+        twinCurve.append(contentsOf: repeatElement(false, count: curveBoxes.count))
+        for c in request.twinCurves { twinCurve[c] = true }
 
         // At a station, each label hugs the curve on its own side: its box slides along
         // u (up to most of its width) to where its centre is nearest the station, so on
@@ -387,6 +396,7 @@ struct LabelPlacer {
                 let length = near.clippedLength(p, q)
                 guard length > 0 else { continue }
                 crossing += length + 2 * padded.clippedLength(p, q)
+                if twinCurve[c] { continue }
                 // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
                 if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX
                     || min(p.y, q.y) - other > b.maxY || max(p.y, q.y) + other < b.minY { continue }

@@ -234,7 +234,7 @@ final class LabelPlan {
             let placed = place(anchors: anchors, borders: result.groupBoxes)
             (lastAnchors, lastBorders, lastPlaced) = (anchors, result.groupBoxes, placed)
             crowded = placed.crowded
-            return (placed.overlapping, placed.ambiguous + skeleton.bentRoutes(), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
+            return (placed.overlapping, placed.ambiguous + bentEdges(forward), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
         // Lay out, route, place. While a label has no clean spot, again: with room made
         // where labels read as another edge's (`makeRoom`, a few rounds while that
@@ -337,6 +337,20 @@ final class LabelPlan {
         }
     }
 
+    /// How many of `edges` are drawn with a corner or an S: their splines as drawn
+    /// (clipped to the nodes), sampled as a reader's eye (and the quality measure) sees
+    /// them, the first and last 4 pt, where they meet the node's outline, not judged for
+    /// corners. (A route's bend inside a node is not seen.)
+    private func bentEdges(_ edges: [EdgePointer]) -> Int {
+        var count = 0
+        for e in edges {
+            let points = controls(e).points
+            guard points.count >= 4 else { continue }
+            if LayeredLayout.kinked(sampleBezier(points, steps: 24)) { count += 1 }
+        }
+        return count
+    }
+
     /// The clearance between a label and its edge.
     private let gap = 2.5
     /// At most this many layouts again with room made where labels read as another edge's.
@@ -375,8 +389,11 @@ final class LabelPlan {
         }
         var curveIndex: [EdgePointer: Int] = [:]
         var curves: [[Point]] = []
+        // The curves between each two nodes (twins, x · x, and their backward arrows).
+        var twinsOf: [Set<NodePointer?>: [Int]] = [:]
         for e in allEdges {
             curveIndex[e] = curves.count
+            twinsOf[Set([bp_edge_tail(e), bp_edge_head(e)]), default: []].append(curves.count)
             curves.append(polyline(e))
         }
         // A group's border is a line no label may sit on.
@@ -409,18 +426,17 @@ final class LabelPlan {
             let gradientCurve = entry.gradientEdge.map { curves[curveIndex[$0]!] } ?? curves[curveIndex[e]!]
             var own = [curveIndex[e]!]
             if let back = entry.gradientEdge { own.append(curveIndex[back]!) }
+            let ends = Set([bp_edge_tail(e), bp_edge_head(e)])
+            let twins = (twinsOf[ends] ?? []).filter { !own.contains($0) }
             let request = LabelPlacer.Request(
                 valueCurve: curves[curveIndex[e]!], gradientCurve: gradientCurve, anchor: anchors[e],
                 valueSize: valueLabel.map { size($0) }, gradientSize: gradientLabel.map { size($0) },
-                ownCurves: own)
+                ownCurves: own, twinCurves: twins)
             let placement = placer.place(request)
             if !placement.clean { unclean += 1 }
             if !placement.readable { unreadable += 1 }
-            // (Twins, x · x, are told apart by their arcs, not by their labels.)
             let by = placement.crowdedBy.flatMap { $0 < allEdges.count ? allEdges[$0] : nil }
-            let twin = by.map { (bp_edge_tail($0) == bp_edge_tail(e) && bp_edge_head($0) == bp_edge_head(e))
-                || (bp_edge_tail($0) == bp_edge_head(e) && bp_edge_head($0) == bp_edge_tail(e)) } ?? false
-            if placement.ambiguous && !twin {
+            if placement.ambiguous {
                 ambiguous += 1
                 if let at = placement.crowdedAt { crowded.append(Crowded(edge: e, by: by, at: at)) }
             }

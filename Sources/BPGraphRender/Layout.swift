@@ -161,6 +161,18 @@ struct LayeredLayout {
         return max(b.sharp / 20, min(b.left, b.right) / 15)
     }
 
+    /// Whether a curve as drawn shows a corner or an S the way a reader (and the quality
+    /// measure) sees it: `bends` over it, the corners judged without the first and last
+    /// two turns, where it meets a node's outline.
+    static func kinked(_ poly: [Point]) -> Bool {
+        guard let first = poly.first else { return false }
+        var kept = [first]
+        for p in poly.dropFirst() where (p - kept[kept.count - 1]).length >= 2 { kept.append(p) }
+        let whole = bends(kept)
+        if min(whole.left, whole.right) > 15 { return true }
+        return kept.count > 6 && bends(Array(kept[2..<(kept.count - 2)])).sharp > 20
+    }
+
     /// The layout, one step after another (each documented on `Skeleton`).
     func run() -> Result { skeleton().result() }
 
@@ -1000,10 +1012,18 @@ extension LayeredLayout {
         func taut(_ virtuals: [Int], from a: Point, to b: Point) -> [Point] {
             let us = virtuals.map { u[items[$0].rank] }
             var lo = [Double](), hi = [Double]()
+            // (A neighbour that is another edge's lane may move towards this one as far:
+            // each of the two takes half the room between them, so they never close in.)
             for x in virtuals {
                 let r = items[x].rank, i = indexInRank[x]
-                lo.append(i > 0 ? v[order[r][i - 1]] + separationBefore[x] : -.infinity)
-                hi.append(i + 1 < order[r].count ? v[order[r][i + 1]] - separationBefore[order[r][i + 1]] : .infinity)
+                if i > 0 {
+                    let y = order[r][i - 1], bound = v[y] + separationBefore[x]
+                    lo.append(items[y].node == nil && items[y].edge != nil ? min(v[x], (bound + v[x]) / 2) : bound)
+                } else { lo.append(-.infinity) }
+                if i + 1 < order[r].count {
+                    let y = order[r][i + 1], bound = v[y] - separationBefore[y]
+                    hi.append(items[y].node == nil && items[y].edge != nil ? max(v[x], (bound + v[x]) / 2) : bound)
+                } else { hi.append(.infinity) }
             }
             var vs = virtuals.map { v[$0] }
             for _ in 0..<60 {
@@ -1087,11 +1107,6 @@ extension LayeredLayout {
                 let poly = sampleBezier(routes[k], steps: 16)
                 anchors[k] = poly.min { abs($0.x - target) < abs($1.x - target) } ?? a
             }
-        }
-
-        /// How many routes bend like a corner or an S (`bendiness` over 1).
-        func bentRoutes() -> Int {
-            routes.reduce(0) { $0 + ($1.count >= 4 && LayeredLayout.bendiness(sampleBezier($1, steps: 16)) > 1 ? 1 : 0) }
         }
 
         // MARK: 7. Room
