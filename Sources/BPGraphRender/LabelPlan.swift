@@ -252,10 +252,17 @@ final class LabelPlan {
         var outcome = attempt(1, room)
         consider(outcome, 1, room)
         if retries && outcome.unclean > 0 {
-            for _ in 0..<Self.roomRounds where outcome.ambiguous > 0 {
+            for _ in 0..<Self.roomRounds where outcome.ambiguous > 0 || outcome.overlapping > 0 {
                 guard let skeleton = last else { break }
                 var more = room
                 for c in crowded {
+                    // (A label on a node or a label: its gap gets longer, more each time.)
+                    if c.onText, let k = forwardIndex[c.edge] {
+                        let times = tried[k * forward.count + k, default: 0] + 1
+                        tried[k * forward.count + k] = times
+                        skeleton.lengthen(k, at: c.at, times: Double(times), into: &more)
+                        continue
+                    }
                     guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by], j != k else { continue }
                     // (Room made for the same two edges before did not part them: the gap gets longer too,
                     // more each time.)
@@ -357,11 +364,13 @@ final class LabelPlan {
     static let roomRounds = 12
 
     /// A label that reads as another edge's: its edge, the other edge (a backward arrow
-    /// stands for its forward one; nil: a group's border) and the label's centre.
+    /// stands for its forward one; nil: a group's border) and the label's centre. Or
+    /// (`onText`) one on a node or another label.
     struct Crowded {
         var edge: EdgePointer
         var by: EdgePointer?
         var at: Point
+        var onText = false
     }
 
     /// What `place` made of the labels: how many overlap a node or a label, read as
@@ -440,7 +449,10 @@ final class LabelPlan {
                 ambiguous += 1
                 if let at = placement.crowdedAt { crowded.append(Crowded(edge: e, by: by, at: at)) }
             }
-            if placement.overlaps { overlapping += 1 }
+            if placement.overlaps {
+                overlapping += 1
+                if !placement.ambiguous, let at = placement.value ?? placement.gradient { crowded.append(Crowded(edge: e, at: at, onText: true)) }
+            }
             // A label with no spot (an edge with no route) stays at the anchor.
             labelBoxes += [placement.valueBox, placement.gradientBox].compactMap { $0 }
             if let label = valueLabel { moves.append((label, placement.value ?? anchors[e] ?? Point(0, 0))) }

@@ -1120,11 +1120,7 @@ extension LayeredLayout {
         /// before did not part them): the gap also gets longer, by that many steps.
         func makeRoom(for k: Int, against j: Int, at p: Point, longer: Double = 0, into room: inout Room) {
             let e = edges[k]
-            let pu = frame == .leftToRight ? p.x : -p.y
-            let r0 = rank[e.from], r1 = rank[e.to]
-            guard r1 > r0 else { return }
-            var g = r0
-            while g + 1 < r1 && u[g + 1] <= pu { g += 1 }
+            guard let g = gap(of: k, at: p) else { return }
             func item(_ edge: Int, _ r: Int) -> Int? {
                 let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
                 return r >= lo && r <= hi ? chain[edge][r - lo] : nil
@@ -1146,6 +1142,25 @@ extension LayeredLayout {
             }
             if let ja { apart(ka, ja, g) }
             if let jb { apart(kb, jb, g + 1) }
+        }
+
+        /// Room for a label of edge `k` at `p` (Graphviz coordinates) that found no spot
+        /// off the nodes and the other labels: the gap it sits in gets longer, by `times`
+        /// steps.
+        func lengthen(_ k: Int, at p: Point, times: Double, into room: inout Room) {
+            guard let g = gap(of: k, at: p) else { return }
+            room.afterRank[g, default: 0] += (labelAlong(edges[k]) / 2 + 12) * times
+        }
+
+        /// The gap between ranks (numbered by the rank before it) that edge k crosses at `p`.
+        private func gap(of k: Int, at p: Point) -> Int? {
+            let e = edges[k]
+            let pu = frame == .leftToRight ? p.x : -p.y
+            let r0 = rank[e.from], r1 = rank[e.to]
+            guard r1 > r0 else { return nil }
+            var g = r0
+            while g + 1 < r1 && u[g + 1] <= pu { g += 1 }
+            return g
         }
 
         // MARK: To Graphviz
