@@ -508,7 +508,7 @@ struct LabelPlacer {
             }
             guard var w = weigh(vb, gb, gap) else { continue }
             // (`hug`: a label that would read as another edge's may hug its own edge closer.)
-            if hug, w.tier == 3, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap, along: tangent),
+            if hug, w.tier == 3, w.touch == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap, along: tangent),
                let t = weigh(tv, tg, Self.tightGap) {
                 if (t.tier, t.score) < (w.tier, w.score) { (vb, gb, w) = (tv, tg, t) }
             }

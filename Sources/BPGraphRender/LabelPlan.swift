@@ -237,9 +237,11 @@ final class LabelPlan {
             return (placed.overlapping, placed.ambiguous + bentEdges(forward), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
         // Lay out, route, place. While a label has no clean spot, again: with room made
-        // where labels read as another edge's (`makeRoom`, a few rounds while that
-        // helps), and with more room everywhere (1.4× and 1.75×, bounded so that
-        // hopeless figures do not sprawl). The attempt with the fewest labels on text,
+        // where labels read as another edge's or lie on text (`makeRoom`, `lengthen`, a
+        // few rounds while that helps), with more room everywhere (1.4× and 1.75×,
+        // bounded so that hopeless figures do not sprawl), and, if a label still reads
+        // as another edge's, a few rounds more from the best attempt. The attempt with
+        // the fewest labels on text,
         // then that read as another edge's, that are not clearly their own, that are not
         // clear, is kept; the most compact of those.
         var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room)?
@@ -247,12 +249,13 @@ final class LabelPlan {
             func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, o.ambiguous, o.unreadable, o.unclean, o.area) }
             if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room) }
         }
-        var room = LayeredLayout.Room()
+        let room = LayeredLayout.Room()
         var tried: [Int: Int] = [:]  // by k · edges + j
-        var outcome = attempt(1, room)
-        consider(outcome, 1, room)
-        if retries && outcome.unclean > 0 {
-            for _ in 0..<Self.roomRounds where outcome.ambiguous > 0 || outcome.overlapping > 0 {
+        /// Up to `count` layouts again at `spread`, from `start`, each with room made where
+        /// the last one left labels that read as another edge's or lie on text.
+        func rounds(_ spread: Double, from start: LayeredLayout.Room, _ first: Outcome, count: Int) {
+            var room = start, outcome = first
+            for _ in 0..<count where outcome.ambiguous > 0 || outcome.overlapping > 0 {
                 guard let skeleton = last else { break }
                 var more = room
                 for c in crowded {
@@ -272,15 +275,25 @@ final class LabelPlan {
                 }
                 if more == room { break }
                 room = more
-                outcome = attempt(1, room)
-                consider(outcome, 1, room)
+                outcome = attempt(spread, room)
+                consider(outcome, spread, room)
             }
+        }
+        let outcome = attempt(1, room)
+        consider(outcome, 1, room)
+        if retries && outcome.unclean > 0 {
+            rounds(1, from: room, outcome, count: Self.roomRounds)
             // More room everywhere, with and without the room made.
             let made = best!.room
             for spread in [1.4, 1.75] where best!.outcome.unclean > 0 {
                 for room in made.isEmpty ? [made] : [LayeredLayout.Room(), made] where best!.outcome.unclean > 0 {
                     consider(attempt(spread, room), spread, room)
                 }
+            }
+            // Still a label that reads as another edge's or lies on text: more rounds from the
+            // best attempt.
+            if let kept = best, kept.outcome.ambiguous > 0 || kept.outcome.overlapping > 0 {
+                rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds / 2)
             }
         }
         // The attempt kept, laid out again if it was not the last, and its labels placed
