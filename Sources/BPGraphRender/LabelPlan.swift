@@ -293,7 +293,7 @@ final class LabelPlan {
             // Still a label that reads as another edge's or lies on text: more rounds from the
             // best attempt.
             if let kept = best, kept.outcome.ambiguous > 0 || kept.outcome.overlapping > 0 {
-                rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds / 2)
+                rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds)
             }
         }
         // The attempt kept, laid out again if it was not the last, and its labels placed
