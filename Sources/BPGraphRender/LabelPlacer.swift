@@ -25,6 +25,10 @@ struct LabelPlacer {
         var gradientSize: (Double, Double)?
         /// Indices (into `curves`) of this edge's own splines, which do not count as crossings.
         var ownCurves: [Int]
+        /// Its twins' splines (x · x: the other edges between the same two nodes). A label
+        /// stays off them as off any edge, but they never make it read as another edge's:
+        /// the reader sees twins as one pair of nodes.
+        var twinCurves: [Int] = []
     }
 
     struct Placement {
@@ -83,8 +87,10 @@ struct LabelPlacer {
     private var segmentStart: [Point] = []
     private var segmentEnd: [Point] = []
     private var scratch: [Int] = []
-    /// Per curve, while an edge is placed: whether it is another edge's, near this one.
+    /// Per curve, while an edge is placed: whether it is another edge's, near this one;
+    /// and whether it is a twin's.
     private var otherCurve: [Bool] = []
+    private var twinCurve: [Bool] = []
     /// What is left of `farSearchBudget`.
     private var farBudget = LabelPlacer.farSearchBudget
 
@@ -283,6 +289,9 @@ struct LabelPlacer {
         // (Worked out once per edge, not per segment looked at.)
         otherCurve.removeAll(keepingCapacity: true)
         for c in curveBoxes.indices { otherCurve.append(!request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0) }
+        twinCurve.removeAll(keepingCapacity: true)
+        twinCurve.append(contentsOf: repeatElement(false, count: curveBoxes.count))
+        for c in request.twinCurves { twinCurve[c] = true }
 
         // At a station, each label hugs the curve on its own side: its box slides along
         // u (up to most of its width) to where its centre is nearest the station, so on
@@ -362,15 +371,16 @@ struct LabelPlacer {
             return (valueBox, gradientBox)
         }
 
-        func cost(_ b: Box?) -> (overlap: Double, crossing: Double, other: Double, by: Int) {
-            guard let b else { return (0, 0, .infinity, -1) }
+        func cost(_ b: Box?) -> (overlap: Double, touch: Double, crossing: Double, other: Double, by: Int) {
+            guard let b else { return (0, 0, 0, .infinity, -1) }
             let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
-            var overlap = 0.0
+            // (`overlap` within the clearance, `touch` the box itself on the node or label.)
+            var overlap = 0.0, touch = 0.0
             boxGrid.query(padded, into: &scratch)
             if far { farBudget -= scratch.count + 1 }
             for id in scratch {
                 let o = id < obstacles.count ? obstacles[id] : placed[id - obstacles.count]
-                if o.overlapArea(area) > 0 { overlap += padded.overlapArea(o) }
+                if o.overlapArea(area) > 0 { overlap += padded.overlapArea(o); touch += b.overlapArea(o) }
             }
             // Another edge must stay well clear (a label as near another edge as its own
             // reads as that edge's): its clearance is `clearance`, not `gap`.
@@ -387,13 +397,14 @@ struct LabelPlacer {
                 let length = near.clippedLength(p, q)
                 guard length > 0 else { continue }
                 crossing += length + 2 * padded.clippedLength(p, q)
+                if twinCurve[c] { continue }
                 // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
                 if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX
                     || min(p.y, q.y) - other > b.maxY || max(p.y, q.y) + other < b.minY { continue }
                 let d = b.distance(to: p, q)
                 if d < other { other = d; by = c }
             }
-            return (overlap, crossing, other, by)
+            return (overlap, touch, crossing, other, by)
         }
         // How near the label is to its own edge (either of its curves: the reader sees
         // the forward and the backward arrow as one edge).
@@ -422,7 +433,7 @@ struct LabelPlacer {
         let readableMargin = 1.5
         // How far apart along the edge a value and its gradient may sit.
         let pairLimit = 20.0
-        func shortfall(_ b: Box?, _ c: (overlap: Double, crossing: Double, other: Double, by: Int), margin: Double = readableMargin) -> Double {
+        func shortfall(_ b: Box?, _ c: (overlap: Double, touch: Double, crossing: Double, other: Double, by: Int), margin: Double = readableMargin) -> Double {
             guard b != nil, c.crossing > 0 else { return 0 }
             return max(0, ownDistance(b) + margin - c.other)
         }
@@ -434,8 +445,10 @@ struct LabelPlacer {
         // the value and the gradient sit close together, as in the book); any spot
         // touching a node, a label or another edge only if there is no clean one.
         // Spots in tiers: clean (clear of every other edge); readable (every other edge
-        // clearly farther than its own); free of nodes and labels; the rest.
-        var best: (tier: Int, score: Double, value: Box?, gradient: Box?, overlap: Double, ambiguous: Bool, by: Int?, at: Box?)?
+        // clearly farther than its own); readable but closer to a node or a label than the
+        // clearance; free of nodes and labels; the rest. (A label that reads as another
+        // edge's is worse than one that merely sits close.)
+        var best: (tier: Int, score: Double, value: Box?, gradient: Box?, touch: Double, ambiguous: Bool, by: Int?, at: Box?)?
         var far = false
         for (n, candidate) in candidates.enumerated() {
             let distance = abs(candidate.s - anchorS)
@@ -461,7 +474,7 @@ struct LabelPlacer {
             // costs is no less, cannot win: its costs are not looked at. The score's terms
             // are never negative and rounding is monotone, so the full score is no less.)
             if let b = best, b.tier == 0, apart(vb, gb) > 0 || distance * 0.5 + spread(vb, gb, gap) * 1.5 >= b.score { continue }
-            typealias Cost = (overlap: Double, crossing: Double, other: Double, by: Int)
+            typealias Cost = (overlap: Double, touch: Double, crossing: Double, other: Double, by: Int)
             // A spot's tier and score. Both only grow as its costs are added (the terms are
             // never negative, rounding is monotone, and a tier only rises with more overlap,
             // crossing or shortfall), so once the costs known so far, the rest taken as
@@ -471,41 +484,40 @@ struct LabelPlacer {
             // the budget), nor when a label may hug its edge (a spot's own costs decide
             // whether the closer spot is tried).
             let prune = !far && !hug
-            @inline(__always) func rank(_ overlap: Double, _ crossing: Double, _ short: Double, _ apart: Double, _ spread: Double) -> (tier: Int, score: Double) {
-                var tier = overlap > 0 ? 3 : crossing == 0 ? 0 : short == 0 ? 1 : 2
-                if apart > 0 { tier = max(tier, 2) }
+            @inline(__always) func rank(_ overlap: Double, _ touch: Double, _ crossing: Double, _ short: Double, _ apart: Double, _ spread: Double) -> (tier: Int, score: Double) {
+                let tier = touch > 0 ? 4 : short > 0 || apart > 0 ? 3 : overlap > 0 ? 2 : crossing > 0 ? 1 : 0
                 return (tier, overlap * 100 + crossing * 10 + short * 60 + apart * 60 + distance * 0.5 + spread * 1.5)
             }
             @inline(__always) func loses(_ r: (tier: Int, score: Double)) -> Bool {
                 guard prune, let b = best else { return false }
                 return !(r < (b.tier, b.score))
             }
-            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double)? {
+            func weigh(_ vb: Box?, _ gb: Box?, _ gap: Double) -> (tier: Int, score: Double, a: Cost, b: Cost, overlap: Double, touch: Double)? {
                 let apart = apart(vb, gb), spread = spread(vb, gb, gap)
-                if loses(rank(0, 0, 0, apart, spread)) { return nil }
+                if loses(rank(0, 0, 0, 0, apart, spread)) { return nil }
                 let a = cost(vb)
-                if loses(rank(a.overlap, a.crossing, 0, apart, spread)) { return nil }
+                if loses(rank(a.overlap, a.touch, a.crossing, 0, apart, spread)) { return nil }
                 let b = cost(gb)
-                let overlap = a.overlap + b.overlap, crossing = a.crossing + b.crossing
-                if loses(rank(overlap, crossing, 0, apart, spread)) { return nil }
+                let overlap = a.overlap + b.overlap, touch = a.touch + b.touch, crossing = a.crossing + b.crossing
+                if loses(rank(overlap, touch, crossing, 0, apart, spread)) { return nil }
                 let shortValue = shortfall(vb, a)
-                if loses(rank(overlap, crossing, shortValue, apart, spread)) { return nil }
+                if loses(rank(overlap, touch, crossing, shortValue, apart, spread)) { return nil }
                 let short = shortValue + shortfall(gb, b)
-                let (tier, score) = rank(overlap, crossing, short, apart, spread)
-                return (tier, score, a, b, overlap)
+                let (tier, score) = rank(overlap, touch, crossing, short, apart, spread)
+                return (tier, score, a, b, overlap, touch)
             }
             guard var w = weigh(vb, gb, gap) else { continue }
             // (`hug`: a label that would read as another edge's may hug its own edge closer.)
-            if hug, w.tier == 2, w.overlap == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap, along: tangent),
+            if hug, w.tier == 3, w.touch == 0, let (tv, tg) = boxes(at: candidate.point, gap: Self.tightGap, along: tangent),
                let t = weigh(tv, tg, Self.tightGap) {
                 if (t.tier, t.score) < (w.tier, w.score) { (vb, gb, w) = (tv, tg, t) }
             }
-            let (tier, score, a, b, overlap) = (w.tier, w.score, w.a, w.b, w.overlap)
+            let (tier, score, a, b, touch) = (w.tier, w.score, w.a, w.b, w.touch)
             if best == nil || (tier, score) < (best!.tier, best!.score) {
                 // (The label that reads as another edge's, and that edge.)
                 let sv = shortfall(vb, a, margin: ambiguousMargin), sg = shortfall(gb, b, margin: ambiguousMargin)
                 let (by, at): (Int, Box?) = sv >= sg ? (a.by, vb) : (b.by, gb)
-                best = (tier, score, vb, gb, overlap, max(sv, sg) > 0, by >= 0 && max(sv, sg) > 0 ? by : nil, at)
+                best = (tier, score, vb, gb, touch, max(sv, sg) > 0, by >= 0 && max(sv, sg) > 0 ? by : nil, at)
             }
         }
         if best == nil {
@@ -513,7 +525,7 @@ struct LabelPlacer {
             let p = stations.min { abs($0.s - anchorS) < abs($1.s - anchorS) }?.point ?? valueCurve[0]
             let vb = valueSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y + gap, maxX: p.x + $0.0 / 2, maxY: p.y + gap + $0.1) }
             let gb = gradientSize.map { Box(minX: p.x - $0.0 / 2, minY: p.y - gap - $0.1, maxX: p.x + $0.0 / 2, maxY: p.y - gap) }
-            best = (3, 0, vb, gb, 1, false, nil, nil)
+            best = (4, 0, vb, gb, 1, false, nil, nil)
         }
         let chosen = best!
         if let v = chosen.value { placed.append(v); boxGrid.insert(v) }
@@ -522,7 +534,7 @@ struct LabelPlacer {
                          gradient: chosen.gradient.map { fromCanonical($0.center) },
                          valueBox: chosen.value.map(fromCanonical),
                          gradientBox: chosen.gradient.map(fromCanonical),
-                         clean: chosen.tier == 0, readable: chosen.tier <= 1, overlaps: chosen.overlap > 0,
+                         clean: chosen.tier == 0, readable: chosen.tier <= 1, overlaps: chosen.touch > 0,
                          ambiguous: chosen.ambiguous, crowdedBy: chosen.by, crowdedAt: chosen.at.map { fromCanonical($0.center) })
     }
 }

@@ -245,12 +245,14 @@ final class LabelPlan {
             let placed = place(anchors: anchors, borders: result.groupBoxes)
             (lastAnchors, lastBorders, lastPlaced) = (anchors, result.groupBoxes, placed)
             crowded = placed.crowded
-            return (placed.overlapping, placed.ambiguous + skeleton.bentRoutes(), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
+            return (placed.overlapping, placed.ambiguous + bentEdges(forward), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
         // Lay out, route, place. While a label has no clean spot, again: with room made
-        // where labels read as another edge's (`makeRoom`, a few rounds while that
-        // helps), and with more room everywhere (1.4× and 1.75×, bounded so that
-        // hopeless figures do not sprawl). The attempt with the fewest labels on text,
+        // where labels read as another edge's or lie on text (`makeRoom`, `lengthen`, a
+        // few rounds while that helps), with more room everywhere (1.4× and 1.75×,
+        // bounded so that hopeless figures do not sprawl), and, if a label still reads
+        // as another edge's, a few rounds more from the best attempt. The attempt with
+        // the fewest labels on text,
         // then that read as another edge's, that are not clearly their own, that are not
         // clear, is kept; the most compact of those.
         var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room)?
@@ -258,15 +260,23 @@ final class LabelPlan {
             func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, o.ambiguous, o.unreadable, o.unclean, o.area) }
             if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room) }
         }
-        var room = LayeredLayout.Room()
+        let room = LayeredLayout.Room()
         var tried: [Int: Int] = [:]  // by k · edges + j
-        var outcome = attempt(1, room)
-        consider(outcome, 1, room)
-        if retries && outcome.unclean > 0 {
-            for _ in 0..<Self.roomRounds where outcome.ambiguous > 0 {
+        /// Up to `count` layouts again at `spread`, from `start`, each with room made where
+        /// the last one left labels that read as another edge's or lie on text.
+        func rounds(_ spread: Double, from start: LayeredLayout.Room, _ first: Outcome, count: Int) {
+            var room = start, outcome = first
+            for _ in 0..<count where outcome.ambiguous > 0 || outcome.overlapping > 0 {
                 guard let skeleton = last else { break }
                 var more = room
                 for c in crowded {
+                    // (A label on a node or a label: its gap gets longer, more each time.)
+                    if c.onText, let k = forwardIndex[c.edge] {
+                        let times = tried[k * forward.count + k, default: 0] + 1
+                        tried[k * forward.count + k] = times
+                        skeleton.lengthen(k, at: c.at, times: Double(times), into: &more)
+                        continue
+                    }
                     guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by], j != k else { continue }
                     // (Room made for the same two edges before did not part them: the gap gets longer too,
                     // more each time.)
@@ -276,15 +286,25 @@ final class LabelPlan {
                 }
                 if more == room { break }
                 room = more
-                outcome = attempt(1, room)
-                consider(outcome, 1, room)
+                outcome = attempt(spread, room)
+                consider(outcome, spread, room)
             }
+        }
+        let outcome = attempt(1, room)
+        consider(outcome, 1, room)
+        if retries && outcome.unclean > 0 {
+            rounds(1, from: room, outcome, count: Self.roomRounds)
             // More room everywhere, with and without the room made.
             let made = best!.room
             for spread in [1.4, 1.75] where best!.outcome.unclean > 0 {
                 for room in made.isEmpty ? [made] : [LayeredLayout.Room(), made] where best!.outcome.unclean > 0 {
                     consider(attempt(spread, room), spread, room)
                 }
+            }
+            // Still a label that reads as another edge's or lies on text: more rounds from the
+            // best attempt.
+            if let kept = best, kept.outcome.ambiguous > 0 || kept.outcome.overlapping > 0 {
+                rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds)
             }
         }
         // The attempt kept, laid out again if it was not the last, and its labels placed
@@ -350,17 +370,33 @@ final class LabelPlan {
         }
     }
 
+    /// How many of `edges` are drawn with a corner or an S: their splines as drawn
+    /// (clipped to the nodes), sampled as a reader's eye (and the quality measure) sees
+    /// them, the first and last 4 pt, where they meet the node's outline, not judged for
+    /// corners. (A route's bend inside a node is not seen.)
+    private func bentEdges(_ edges: [EdgePointer]) -> Int {
+        var count = 0
+        for e in edges {
+            let points = controls(e).points
+            guard points.count >= 4 else { continue }
+            if LayeredLayout.kinked(sampleBezier(points, steps: 24)) { count += 1 }
+        }
+        return count
+    }
+
     /// The clearance between a label and its edge.
     private let gap = 2.5
     /// At most this many layouts again with room made where labels read as another edge's.
     static let roomRounds = 12
 
     /// A label that reads as another edge's: its edge, the other edge (a backward arrow
-    /// stands for its forward one; nil: a group's border) and the label's centre.
+    /// stands for its forward one; nil: a group's border) and the label's centre. Or
+    /// (`onText`) one on a node or another label.
     struct Crowded {
         var edge: EdgePointer
         var by: EdgePointer?
         var at: Point
+        var onText = false
     }
 
     /// What `place` made of the labels: how many overlap a node or a label, read as
@@ -381,8 +417,11 @@ final class LabelPlan {
         }
         var curveIndex: [EdgePointer: Int] = [:]
         var curves: [[Point]] = []
+        // The curves between each two nodes (twins, x · x, and their backward arrows).
+        var twinsOf: [Set<NodePointer?>: [Int]] = [:]
         for e in allEdges {
             curveIndex[e] = curves.count
+            twinsOf[Set([tail(e), head(e)]), default: []].append(curves.count)
             curves.append(polyline(e))
         }
         // A group's border is a line no label may sit on.
@@ -415,22 +454,24 @@ final class LabelPlan {
             let gradientCurve = entry.gradientEdge.map { curves[curveIndex[$0]!] } ?? curves[curveIndex[e]!]
             var own = [curveIndex[e]!]
             if let back = entry.gradientEdge { own.append(curveIndex[back]!) }
+            let ends = Set([tail(e), head(e)])
+            let twins = (twinsOf[ends] ?? []).filter { !own.contains($0) }
             let request = LabelPlacer.Request(
                 valueCurve: curves[curveIndex[e]!], gradientCurve: gradientCurve, anchor: anchors[e],
                 valueSize: valueLabel.map { size($0) }, gradientSize: gradientLabel.map { size($0) },
-                ownCurves: own)
+                ownCurves: own, twinCurves: twins)
             let placement = placer.place(request)
             if !placement.clean { unclean += 1 }
             if !placement.readable { unreadable += 1 }
-            // (Twins, x · x, are told apart by their arcs, not by their labels.)
             let by = placement.crowdedBy.flatMap { $0 < allEdges.count ? allEdges[$0] : nil }
-            let twin = by.map { (tail($0) == tail(e) && head($0) == head(e))
-                || (tail($0) == head(e) && head($0) == tail(e)) } ?? false
-            if placement.ambiguous && !twin {
+            if placement.ambiguous {
                 ambiguous += 1
                 if let at = placement.crowdedAt { crowded.append(Crowded(edge: e, by: by, at: at)) }
             }
-            if placement.overlaps { overlapping += 1 }
+            if placement.overlaps {
+                overlapping += 1
+                if !placement.ambiguous, let at = placement.value ?? placement.gradient { crowded.append(Crowded(edge: e, at: at, onText: true)) }
+            }
             // A label with no spot (an edge with no route) stays at the anchor.
             labelBoxes += [placement.valueBox, placement.gradientBox].compactMap { $0 }
             if let label = valueLabel { moves.append((label, placement.value ?? anchors[e] ?? Point(0, 0))) }

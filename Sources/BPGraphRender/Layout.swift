@@ -161,6 +161,18 @@ struct LayeredLayout {
         return max(b.sharp / 20, min(b.left, b.right) / 15)
     }
 
+    /// Whether a curve as drawn shows a corner or an S the way a reader (and the quality
+    /// measure) sees it: `bends` over it, the corners judged without the first and last
+    /// two turns, where it meets a node's outline.
+    static func kinked(_ poly: [Point]) -> Bool {
+        guard let first = poly.first else { return false }
+        var kept = [first]
+        for p in poly.dropFirst() where (p - kept[kept.count - 1]).length >= 2 { kept.append(p) }
+        let whole = bends(kept)
+        if min(whole.left, whole.right) > 15 { return true }
+        return kept.count > 6 && bends(Array(kept[2..<(kept.count - 2)])).sharp > 20
+    }
+
     /// The layout, one step after another (each documented on `Skeleton`).
     func run() -> Result { skeleton().result() }
 
@@ -1000,10 +1012,18 @@ extension LayeredLayout {
         func taut(_ virtuals: [Int], from a: Point, to b: Point) -> [Point] {
             let us = virtuals.map { u[items[$0].rank] }
             var lo = [Double](), hi = [Double]()
+            // (A neighbour that is another edge's lane may move towards this one as far:
+            // each of the two takes half the room between them, so they never close in.)
             for x in virtuals {
                 let r = items[x].rank, i = indexInRank[x]
-                lo.append(i > 0 ? v[order[r][i - 1]] + separationBefore[x] : -.infinity)
-                hi.append(i + 1 < order[r].count ? v[order[r][i + 1]] - separationBefore[order[r][i + 1]] : .infinity)
+                if i > 0 {
+                    let y = order[r][i - 1], bound = v[y] + separationBefore[x]
+                    lo.append(items[y].node == nil && items[y].edge != nil ? min(v[x], (bound + v[x]) / 2) : bound)
+                } else { lo.append(-.infinity) }
+                if i + 1 < order[r].count {
+                    let y = order[r][i + 1], bound = v[y] - separationBefore[y]
+                    hi.append(items[y].node == nil && items[y].edge != nil ? max(v[x], (bound + v[x]) / 2) : bound)
+                } else { hi.append(.infinity) }
             }
             var vs = virtuals.map { v[$0] }
             for _ in 0..<60 {
@@ -1089,11 +1109,6 @@ extension LayeredLayout {
             }
         }
 
-        /// How many routes bend like a corner or an S (`bendiness` over 1).
-        func bentRoutes() -> Int {
-            routes.reduce(0) { $0 + ($1.count >= 4 && LayeredLayout.bendiness(sampleBezier($1, steps: 16)) > 1 ? 1 : 0) }
-        }
-
         // MARK: 7. Room
 
         /// Room for a label of edge `k` at `p` (Graphviz coordinates) that found no spot
@@ -1105,11 +1120,7 @@ extension LayeredLayout {
         /// before did not part them): the gap also gets longer, by that many steps.
         func makeRoom(for k: Int, against j: Int, at p: Point, longer: Double = 0, into room: inout Room) {
             let e = edges[k]
-            let pu = frame == .leftToRight ? p.x : -p.y
-            let r0 = rank[e.from], r1 = rank[e.to]
-            guard r1 > r0 else { return }
-            var g = r0
-            while g + 1 < r1 && u[g + 1] <= pu { g += 1 }
+            guard let g = gap(of: k, at: p) else { return }
             func item(_ edge: Int, _ r: Int) -> Int? {
                 let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
                 return r >= lo && r <= hi ? chain[edge][r - lo] : nil
@@ -1131,6 +1142,25 @@ extension LayeredLayout {
             }
             if let ja { apart(ka, ja, g) }
             if let jb { apart(kb, jb, g + 1) }
+        }
+
+        /// Room for a label of edge `k` at `p` (Graphviz coordinates) that found no spot
+        /// off the nodes and the other labels: the gap it sits in gets longer, by `times`
+        /// steps.
+        func lengthen(_ k: Int, at p: Point, times: Double, into room: inout Room) {
+            guard let g = gap(of: k, at: p) else { return }
+            room.afterRank[g, default: 0] += (labelAlong(edges[k]) / 2 + 12) * times
+        }
+
+        /// The gap between ranks (numbered by the rank before it) that edge k crosses at `p`.
+        private func gap(of k: Int, at p: Point) -> Int? {
+            let e = edges[k]
+            let pu = frame == .leftToRight ? p.x : -p.y
+            let r0 = rank[e.from], r1 = rank[e.to]
+            guard r1 > r0 else { return nil }
+            var g = r0
+            while g + 1 < r1 && u[g + 1] <= pu { g += 1 }
+            return g
         }
 
         // MARK: To Graphviz

@@ -100,9 +100,9 @@ struct FigureQualityTests {
         #expect(t.overlaps == 0, "\(t.overlaps) overlapping boxes")
         #expect(t.margins == 0)
         #expect(t.border <= 2)
-        // Dense random graphs still leave some labels with no spot clearly nearer their own
-        // edge than any other (the goal is 0; this build: 2 of 1,728 labels, 30/32 clean).
-        #expect(t.ambiguous <= 4, "\(t.ambiguous) labels as near another edge as their own")
-        #expect(t.clean >= 29, "\(t.clean)/\(t.figures) clean")
+        // No label as near another edge as its own (on other seeds, a few in ten thousand
+        // still are); this build: 31/32 clean, the other with one S-bend.
+        #expect(t.ambiguous == 0, "\(t.ambiguous) labels as near another edge as their own")
+        #expect(t.clean >= 30, "\(t.clean)/\(t.figures) clean")
     }
 }
