@@ -87,10 +87,8 @@ struct LabelPlacer {
     private var segmentStart: [Point] = []
     private var segmentEnd: [Point] = []
     private var scratch: [Int] = []
-    /// Per curve, while an edge is placed: whether it is another edge's, near this one;
-    /// and whether it is a twin's.
+    /// Per curve, while an edge is placed: whether it is another edge's, near this one.
     private var otherCurve: [Bool] = []
-    private var twinCurve: [Bool] = []
     /// What is left of `farSearchBudget`.
     private var farBudget = LabelPlacer.farSearchBudget
 
@@ -289,9 +287,7 @@ struct LabelPlacer {
         // (Worked out once per edge, not per segment looked at.)
         otherCurve.removeAll(keepingCapacity: true)
         for c in curveBoxes.indices { otherCurve.append(!request.ownCurves.contains(c) && curveBoxes[c].overlapArea(area) > 0) }
-        twinCurve.removeAll(keepingCapacity: true)
-        twinCurve.append(contentsOf: repeatElement(false, count: curveBoxes.count))
-        for c in request.twinCurves { twinCurve[c] = true }
+        let twins = request.twinCurves
 
         // At a station, each label hugs the curve on its own side: its box slides along
         // u (up to most of its width) to where its centre is nearest the station, so on
@@ -397,7 +393,7 @@ struct LabelPlacer {
                 let length = near.clippedLength(p, q)
                 guard length > 0 else { continue }
                 crossing += length + 2 * padded.clippedLength(p, q)
-                if twinCurve[c] { continue }
+                if !twins.isEmpty, twins.contains(c) { continue }
                 // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
                 if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX
                     || min(p.y, q.y) - other > b.maxY || max(p.y, q.y) + other < b.minY { continue }

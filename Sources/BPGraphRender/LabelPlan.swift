@@ -252,9 +252,8 @@ final class LabelPlan {
         // few rounds while that helps), with more room everywhere (1.4× and 1.75×,
         // bounded so that hopeless figures do not sprawl), and, if a label still reads
         // as another edge's, a few rounds more from the best attempt. The attempt with
-        // the fewest labels on text,
-        // then that read as another edge's, that are not clearly their own, that are not
-        // clear, is kept; the most compact of those.
+        // the fewest labels on text, then that read as another edge's, that are not
+        // clearly their own, that are not clear, is kept; the most compact of those.
         var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room)?
         func consider(_ outcome: Outcome, _ spread: Double, _ room: LayeredLayout.Room) {
             func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, o.ambiguous, o.unreadable, o.unclean, o.area) }
@@ -417,11 +416,8 @@ final class LabelPlan {
         }
         var curveIndex: [EdgePointer: Int] = [:]
         var curves: [[Point]] = []
-        // The curves between each two nodes (twins, x · x, and their backward arrows).
-        var twinsOf: [Set<NodePointer?>: [Int]] = [:]
         for e in allEdges {
             curveIndex[e] = curves.count
-            twinsOf[Set([tail(e), head(e)]), default: []].append(curves.count)
             curves.append(polyline(e))
         }
         // A group's border is a line no label may sit on.
@@ -454,8 +450,7 @@ final class LabelPlan {
             let gradientCurve = entry.gradientEdge.map { curves[curveIndex[$0]!] } ?? curves[curveIndex[e]!]
             var own = [curveIndex[e]!]
             if let back = entry.gradientEdge { own.append(curveIndex[back]!) }
-            let ends = Set([tail(e), head(e)])
-            let twins = (twinsOf[ends] ?? []).filter { !own.contains($0) }
+            let twins = twinCurves[curveIndex[e]!].filter { !own.contains($0) }
             let request = LabelPlacer.Request(
                 valueCurve: curves[curveIndex[e]!], gradientCurve: gradientCurve, anchor: anchors[e],
                 valueSize: valueLabel.map { size($0) }, gradientSize: gradientLabel.map { size($0) },
@@ -563,6 +558,9 @@ final class LabelPlan {
     private var ends: [EdgePointer: (tail: NodePointer?, head: NodePointer?)] = [:]
     private var copiedSplines: [EdgePointer: Controls] = [:]
     private var labels: [EdgePointer: (label: UnsafeMutablePointer<textlabel_t>?, head: UnsafeMutablePointer<textlabel_t>?)] = [:]
+    /// Per edge (numbered as `allEdges`), the edges between the same two nodes, itself
+    /// included: twins (x · x) and their backward arrows.
+    private var twinCurves: [[Int]] = []
     /// The top-level groups' labels, in Graphviz's order.
     private var clusterLabels: [UnsafeMutablePointer<textlabel_t>] = []
     private var copiedLabels: [UnsafeMutablePointer<textlabel_t>: (dimen: Point, pos: Point, moved: Bool)] = [:]
@@ -601,6 +599,16 @@ final class LabelPlan {
                 clusterLabels.append(label)
                 copy(label)
             }
+        }
+        // (Curves are numbered as `allEdges`: the edges between the same two nodes.)
+        var between: [[UInt]: [Int]] = [:]
+        for (i, e) in allEdges.enumerated() {
+            let a = UInt(bitPattern: tail(e)), b = UInt(bitPattern: head(e))
+            between[[min(a, b), max(a, b)], default: []].append(i)
+        }
+        twinCurves = allEdges.indices.map { i in
+            let e = allEdges[i], a = UInt(bitPattern: tail(e)), b = UInt(bitPattern: head(e))
+            return between[[min(a, b), max(a, b)]]!
         }
         copyLayout()
     }
