@@ -82,12 +82,19 @@ public struct Box: Sendable, Equatable {
 }
 
 /// Cubic Bézier control points (3k+1 of them) sampled into a polyline.
-func sampleBezier(_ controls: [Point], steps: Int = 12) -> [Point] {
+func sampleBezier(_ controls: [Point], steps: Int = 12, chord: Double? = nil) -> [Point] {
     guard controls.count >= 4 else { return controls }
     var out: [Point] = [controls[0]]
     var i = 0
     while i + 3 < controls.count {
         let p0 = controls[i], p1 = controls[i + 1], p2 = controls[i + 2], p3 = controls[i + 3]
+        // (`chord`: a long piece gets more steps, so that no step is longer than that: its
+        // control polygon is no shorter than the piece.)
+        var steps = steps
+        if let chord {
+            let length = (p1 - p0).length + (p2 - p1).length + (p3 - p2).length
+            steps = max(steps, Int((length / chord).rounded(.up)))
+        }
         for s in 1...steps {
             let t = Double(s) / Double(steps), u = 1 - t
             let a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t

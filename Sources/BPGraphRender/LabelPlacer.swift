@@ -367,6 +367,9 @@ struct LabelPlacer {
             return (valueBox, gradientBox)
         }
 
+        // A label that is not clear of other edges still reads as its own edge's when
+        // every other edge is clearly farther from it than its own: by `margin` points.
+        let readableMargin = 1.5
         func cost(_ b: Box?) -> (overlap: Double, touch: Double, crossing: Double, other: Double, by: Int) {
             guard let b else { return (0, 0, 0, .infinity, -1) }
             let padded = Box(minX: b.minX - gap, minY: b.minY - gap, maxX: b.maxX + gap, maxY: b.maxY + gap)
@@ -381,18 +384,26 @@ struct LabelPlacer {
             // Another edge must stay well clear (a label as near another edge as its own
             // reads as that edge's): its clearance is `clearance`, not `gap`.
             let near = Box(minX: b.minX - clearance, minY: b.minY - clearance, maxX: b.maxX + clearance, maxY: b.maxY + clearance)
+            // (A label that sits off its station (across a steep or a turning curve) may be
+            // farther from its own edge than the clearance: another edge counts as near it
+            // out to that distance too. The station bounds the label's distance from its own
+            // edge; only where that bound is not within the clearance is the distance itself
+            // worked out.)
+            var reach = b.distance(to: station) + readableMargin
+            if reach > clearance { reach = ownDistance(b) + readableMargin }
+            let wide = reach > clearance ? Box(minX: b.minX - reach, minY: b.minY - reach, maxX: b.maxX + reach, maxY: b.maxY + reach) : near
             // (An edge through the label itself costs far more than one merely near it:
             // where no spot is clear, the label at least stays off other edges.)
             var crossing = 0.0, other = Double.infinity, by = -1
-            segmentGrid.query(near, into: &scratch)
+            segmentGrid.query(wide, into: &scratch)
             if far { farBudget -= scratch.count + 1 }
             for id in scratch {
                 let c = Int(segmentCurve[id])
-                guard otherCurve[c], curveBoxes[c].overlapArea(near) > 0 else { continue }
+                guard otherCurve[c], curveBoxes[c].overlapArea(wide) > 0 else { continue }
                 let p = segmentStart[id], q = segmentEnd[id]
                 let length = near.clippedLength(p, q)
-                guard length > 0 else { continue }
-                crossing += length + 2 * padded.clippedLength(p, q)
+                if length > 0 { crossing += length + 2 * padded.clippedLength(p, q) }
+                else if reach <= clearance || wide.clippedLength(p, q) <= 0 { continue }
                 if !twins.isEmpty, twins.contains(c) { continue }
                 // (A segment whose bounds are farther than the nearest so far cannot be nearer.)
                 if other.isFinite, min(p.x, q.x) - other > b.maxX || max(p.x, q.x) + other < b.minX
@@ -424,13 +435,10 @@ struct LabelPlacer {
             scan(gradientCurve)
             return d
         }
-        // A label that is not clear of other edges still reads as its own edge's when
-        // every other edge is clearly farther from it than its own: by `margin` points.
-        let readableMargin = 1.5
         // How far apart along the edge a value and its gradient may sit.
         let pairLimit = 20.0
         func shortfall(_ b: Box?, _ c: (overlap: Double, touch: Double, crossing: Double, other: Double, by: Int), margin: Double = readableMargin) -> Double {
-            guard b != nil, c.crossing > 0 else { return 0 }
+            guard b != nil, c.crossing > 0 || c.other.isFinite else { return 0 }
             return max(0, ownDistance(b) + margin - c.other)
         }
         // A label another edge comes within a point of as near as its own reads as that

@@ -184,6 +184,10 @@ final class LabelPlan {
             forward.append(e)
             layoutEdges.append(.init(from: from, to: to, argument: argument, labelWidth: width, labelHeight: height))
         }
+        // Per node, its inputs in argument order.
+        var inputsByHead = [[(Int, EdgePointer)]](repeating: [], count: nodes.count)
+        for (k, e) in forward.enumerated() { inputsByHead[layoutEdges[k].to].append((layoutEdges[k].argument, e)) }
+        let inputs = inputsByHead.filter { $0.count > 1 }.map { $0.sorted { $0.0 < $1.0 }.map(\.1) }
         let layoutNodes = nodes.indices.map { LayeredLayout.Node(width: bp_node_width(nodes[$0]), height: bp_node_height(nodes[$0]), group: groupOf[$0]) }
         let groups = clusters.map { c -> LayeredLayout.Group in
             let label = bp_graph_label(c)
@@ -245,7 +249,7 @@ final class LabelPlan {
             let placed = place(anchors: anchors, borders: result.groupBoxes)
             (lastAnchors, lastBorders, lastPlaced) = (anchors, result.groupBoxes, placed)
             crowded = placed.crowded
-            return (placed.overlapping, placed.ambiguous + bentEdges(forward), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
+            return (placed.overlapping, placed.ambiguous + bentEdges(forward) + outOfOrder(inputs), placed.unreadable, placed.unclean, placed.extent.width * placed.extent.height)
         }
         // Lay out, route, place. While a label has no clean spot, again: with room made
         // where labels read as another edge's or lie on text (`makeRoom`, `lengthen`, a
@@ -263,7 +267,10 @@ final class LabelPlan {
         var tried: [Int: Int] = [:]  // by k · edges + j
         /// Up to `count` layouts again at `spread`, from `start`, each with room made where
         /// the last one left labels that read as another edge's or lie on text.
-        func rounds(_ spread: Double, from start: LayeredLayout.Room, _ first: Outcome, count: Int) {
+        /// `trading`: two edges whose label reads as the other's first try their items beside
+        /// it the other way round (`Skeleton.trade`), once, before room is made for them.
+        func rounds(_ spread: Double, from start: LayeredLayout.Room, _ first: Outcome, count: Int, trading: Bool = false) {
+            var traded: Set<Int> = []
             var room = start, outcome = first
             for _ in 0..<count where outcome.ambiguous > 0 || outcome.overlapping > 0 {
                 guard let skeleton = last else { break }
@@ -281,6 +288,7 @@ final class LabelPlan {
                     // more each time.)
                     let pair = k * forward.count + j, times = tried[pair, default: 0]
                     tried[pair] = times + 1
+                    if trading, traded.insert(pair).inserted, skeleton.trade(for: k, against: j, at: c.at, into: &more) { continue }
                     skeleton.makeRoom(for: k, against: j, at: c.at, longer: Double(times), into: &more)
                 }
                 if more == room { break }
@@ -304,6 +312,11 @@ final class LabelPlan {
             // best attempt.
             if let kept = best, kept.outcome.ambiguous > 0 || kept.outcome.overlapping > 0 {
                 rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds)
+            }
+            // Still: rounds again from the best attempt, where the edges a label is crowded by
+            // first trade places with its own.
+            if let kept = best, kept.outcome.ambiguous > 0 || kept.outcome.overlapping > 0 {
+                rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds, trading: true)
             }
         }
         // The attempt kept, laid out again if it was not the last, and its labels placed
@@ -379,6 +392,24 @@ final class LabelPlan {
             let points = controls(e).points
             guard points.count >= 4 else { continue }
             if LayeredLayout.kinked(sampleBezier(points, steps: 24)) { count += 1 }
+        }
+        return count
+    }
+
+    /// How many nodes' inputs arrive out of argument order as drawn: where their clipped
+    /// splines end, the first argument's above the next (left to right) or left of it
+    /// (top to bottom), read along the axis the ends spread over most, as the quality
+    /// measure reads them. Nodes with two inputs from one node are not judged.
+    /// (`inputs`: per head, its edges in argument order.)
+    private func outOfOrder(_ inputs: [[EdgePointer]]) -> Int {
+        var count = 0
+        for edges in inputs where edges.count > 1 {
+            guard Set(edges.map { UInt(bitPattern: tail($0)) }).count == edges.count else { continue }
+            let ends = edges.compactMap { controls($0).points.last }
+            guard ends.count == edges.count else { continue }
+            let xs = ends.map(\.x), ys = ends.map(\.y)
+            let seq = (xs.max()! - xs.min()!) <= (ys.max()! - ys.min()!) ? ys.map { -$0 } : xs
+            if zip(seq, seq.dropFirst()).contains(where: { $1 < $0 - 0.5 }) { count += 1 }
         }
         return count
     }
@@ -694,7 +725,9 @@ final class LabelPlan {
 
     private func polyline(_ e: EdgePointer) -> [Point] {
         let c = controls(e)
-        var out = sampleBezier(c.points)
+        // (Steps of at most 20 pt: on a long piece, twelve steps would cut corners by
+        // several points, and a label placed against them sits off the curve drawn.)
+        var out = sampleBezier(c.points, chord: 20)
         if let s = c.start { out.insert(s, at: 0) }
         if let t = c.end { out.append(t) }
         return out

@@ -82,7 +82,9 @@ struct LayeredLayout {
     struct Room: Equatable {
         var beforeItem: [Int: Double] = [:]
         var afterRank: [Int: Double] = [:]
-        var isEmpty: Bool { beforeItem.isEmpty && afterRank.isEmpty }
+        /// Pairs of items of one rank that change places in the order (`Skeleton.trade`).
+        var swaps: [[Int]] = []
+        var isEmpty: Bool { beforeItem.isEmpty && afterRank.isEmpty && swaps.isEmpty }
     }
 
     // MARK: Frame
@@ -200,6 +202,7 @@ struct LayeredLayout {
             ordered.skeleton = s
         }
         s.layout = self
+        for pair in room.swaps { s.exchange(pair[0], pair[1]) }
         s.assignV()
         s.assignU()
         s.boxGroups()
@@ -1110,6 +1113,37 @@ extension LayeredLayout {
         }
 
         // MARK: 7. Room
+
+        /// Where room made for a label of edge `k` at `p` (Graphviz coordinates) against
+        /// edge `j` did not part them: their items in a rank beside the label's gap change
+        /// places (`Room.swaps`), where that puts no input out of argument order and keeps
+        /// groups together. Whether a swap was added.
+        func trade(for k: Int, against j: Int, at p: Point, into room: inout Room) -> Bool {
+            guard let g = gap(of: k, at: p) else { return false }
+            func item(_ edge: Int, _ r: Int) -> Int? {
+                let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
+                return r >= lo && r <= hi ? chain[edge][r - lo] : nil
+            }
+            let before = (0...maxRank).reduce(0) { $0 + inversions($1) }
+            for r in [g, g + 1] {
+                guard let a = item(k, r), let b = item(j, r), a != b, items[a].group == items[b].group,
+                      !room.swaps.contains([min(a, b), max(a, b)]) else { continue }
+                var trial = self
+                trial.exchange(a, b)
+                guard (0...maxRank).reduce(0, { $0 + trial.inversions($1) }) <= before else { continue }
+                room.swaps.append([min(a, b), max(a, b)])
+                return true
+            }
+            return false
+        }
+
+        /// Items `a` and `b` of one rank change places in its order.
+        mutating func exchange(_ a: Int, _ b: Int) {
+            let r = items[a].rank
+            guard items[b].rank == r, let i = order[r].firstIndex(of: a), let j = order[r].firstIndex(of: b) else { return }
+            order[r].swapAt(i, j)
+            position[a] = Double(j); position[b] = Double(i)
+        }
 
         /// Room for a label of edge `k` at `p` (Graphviz coordinates) that found no spot
         /// where it reads as its own edge's, because edge `j` runs as near: in the gap
