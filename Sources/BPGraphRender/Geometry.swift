@@ -88,12 +88,16 @@ func sampleBezier(_ controls: [Point], steps: Int = 12, chord: Double? = nil) ->
     var i = 0
     while i + 3 < controls.count {
         let p0 = controls[i], p1 = controls[i + 1], p2 = controls[i + 2], p3 = controls[i + 3]
-        // (`chord`: a long piece gets more steps, so that no step is longer than that: its
-        // control polygon is no shorter than the piece.)
+        // (`chord`: a long piece gets more steps, so that no step is longer than that (its
+        // control polygon is no shorter than the piece), but no more than keep every step
+        // within a quarter point of the curve: n steps stray at most 0.75 · M / n² from
+        // it, M the larger of |p0 − 2p1 + p2| and |p1 − 2p2 + p3|. A long straight piece, as
+        // in a wide fan-in, keeps its few steps.)
         var steps = steps
         if let chord {
             let length = (p1 - p0).length + (p2 - p1).length + (p3 - p2).length
-            steps = max(steps, Int((length / chord).rounded(.up)))
+            let bend = max((p0 - p1 * 2 + p2).length, (p1 - p2 * 2 + p3).length)
+            steps = max(steps, min(Int((length / chord).rounded(.up)), Int((3 * bend).squareRoot().rounded(.up))))
         }
         for s in 1...steps {
             let t = Double(s) / Double(steps), u = 1 - t

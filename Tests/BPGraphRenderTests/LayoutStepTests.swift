@@ -151,4 +151,57 @@ struct LayoutStepTests {
         #expect(ends[0].y < ends[1].y)
         #expect(ends[0].x < s.centers[2].x)
     }
+
+    @Test func twoEdgesTradePlacesOnlyWhereNoInputGoesOutOfOrder() {
+        // 0 → 2 and 1 → 3: the tails may trade places (no node has two inputs).
+        let free = layout(4, [(0, 2), (1, 3)], label: (30, 30))
+        let s = free.skeleton()
+        let mid = (free.run().centers[0] + free.run().centers[2]) * 0.5
+        var room = LayeredLayout.Room()
+        #expect(s.trade(for: 0, against: 1, at: mid, into: &room))
+        #expect(room.swaps == [[s.itemOfNode[0], s.itemOfNode[1]].sorted()])
+        var traded = free
+        traded.room = room
+        let t = traded.skeleton()
+        #expect(t.order[0] == Array(s.order[0].reversed()))
+        // Asked again: the heads, in the rank after the gap; then nothing is left to try.
+        #expect(s.trade(for: 0, against: 1, at: mid, into: &room))
+        #expect(room.swaps.last == [s.itemOfNode[2], s.itemOfNode[3]].sorted())
+        #expect(!s.trade(for: 0, against: 1, at: mid, into: &room))
+
+        // 0 → 2 and 1 → 2, in argument order: trading would put them out of order.
+        let fan = layout(3, [(0, 2), (1, 2)], label: (30, 30))
+        let f = fan.skeleton()
+        var none = LayeredLayout.Room()
+        #expect(!f.trade(for: 0, against: 1, at: (fan.run().centers[0] + fan.run().centers[2]) * 0.5, into: &none))
+        #expect(none.isEmpty)
+    }
+
+    @Test func longPiecesAreSampledCloseToTheCurve() {
+        // One cubic piece 2,500 pt long that bends (as a long edge's route can be).
+        let piece = [Point(-660, 1305), Point(173, 1424), Point(1279, 1049), Point(1830, 1678)]
+        func at(_ t: Double) -> Point {
+            let u = 1 - t
+            return piece[0] * (u * u * u) + piece[1] * (3 * u * u * t) + piece[2] * (3 * u * t * t) + piece[3] * (t * t * t)
+        }
+        // The farthest a polyline strays from the curve, checked at many points of it.
+        func stray(_ poly: [Point]) -> Double {
+            (0...2000).map { k -> Double in
+                let p = at(Double(k) / 2000)
+                return zip(poly, poly.dropFirst()).map { a, b -> Double in
+                    let d = b - a, len2 = d.x * d.x + d.y * d.y
+                    let t = len2 > 0 ? max(0, min(1, ((p - a).x * d.x + (p - a).y * d.y) / len2)) : 0
+                    return (p - (a + d * t)).length
+                }.min()!
+            }.max()!
+        }
+        let fine = sampleBezier(piece, chord: 20)
+        #expect(stray(fine) < 0.5)
+        // A long straight piece (a wide fan-in's edge) keeps its twelve steps.
+        #expect(sampleBezier([Point(0, 0), Point(1000, 300), Point(2000, 600), Point(3000, 900)], chord: 20).count == 13)
+        // Twelve steps (what the labels were placed against) stray by several points.
+        #expect(stray(sampleBezier(piece)) > 2)
+        // Short pieces keep their twelve steps.
+        #expect(sampleBezier([Point(0, 0), Point(30, 10), Point(60, 10), Point(90, 0)], chord: 20).count == 13)
+    }
 }
