@@ -400,10 +400,10 @@ final class LabelPlan {
     /// splines end, the first argument's above the next (left to right) or left of it
     /// (top to bottom), read along the axis the ends spread over most, as the quality
     /// measure reads them. Nodes with two inputs from one node are not judged.
-    /// (`inputs`: per head, its edges in argument order.)
+    /// (`inputs`: per node with more than one input, its edges in argument order.)
     private func outOfOrder(_ inputs: [[EdgePointer]]) -> Int {
         var count = 0
-        for edges in inputs where edges.count > 1 {
+        for edges in inputs {
             guard Set(edges.map { UInt(bitPattern: tail($0)) }).count == edges.count else { continue }
             let ends = edges.compactMap { controls($0).points.last }
             guard ends.count == edges.count else { continue }
@@ -725,8 +725,8 @@ final class LabelPlan {
 
     private func polyline(_ e: EdgePointer) -> [Point] {
         let c = controls(e)
-        // (Steps of at most 20 pt: on a long piece, twelve steps would cut corners by
-        // several points, and a label placed against them sits off the curve drawn.)
+        // (More steps on a long piece that bends: twelve would cut its corners by several
+        // points, and a label placed against them would sit off the curve drawn.)
         var out = sampleBezier(c.points, chord: 20)
         if let s = c.start { out.insert(s, at: 0) }
         if let t = c.end { out.append(t) }

@@ -1120,17 +1120,13 @@ extension LayeredLayout {
         /// groups together. Whether a swap was added.
         func trade(for k: Int, against j: Int, at p: Point, into room: inout Room) -> Bool {
             guard let g = gap(of: k, at: p) else { return false }
-            func item(_ edge: Int, _ r: Int) -> Int? {
-                let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
-                return r >= lo && r <= hi ? chain[edge][r - lo] : nil
-            }
-            let before = (0...maxRank).reduce(0) { $0 + inversions($1) }
             for r in [g, g + 1] {
-                guard let a = item(k, r), let b = item(j, r), a != b, items[a].group == items[b].group,
+                guard let a = item(of: k, at: r), let b = item(of: j, at: r), a != b, items[a].group == items[b].group,
                       !room.swaps.contains([min(a, b), max(a, b)]) else { continue }
+                // (Places in rank r order only the inputs of nodes in rank r + 1.)
                 var trial = self
                 trial.exchange(a, b)
-                guard (0...maxRank).reduce(0, { $0 + trial.inversions($1) }) <= before else { continue }
+                guard trial.inversions(r + 1) <= inversions(r + 1) else { continue }
                 room.swaps.append([min(a, b), max(a, b)])
                 return true
             }
@@ -1155,12 +1151,8 @@ extension LayeredLayout {
         func makeRoom(for k: Int, against j: Int, at p: Point, longer: Double = 0, into room: inout Room) {
             let e = edges[k]
             guard let g = gap(of: k, at: p) else { return }
-            func item(_ edge: Int, _ r: Int) -> Int? {
-                let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
-                return r >= lo && r <= hi ? chain[edge][r - lo] : nil
-            }
-            let ka = item(k, g)!, kb = item(k, g + 1)!
-            let ja = item(j, g), jb = item(j, g + 1)
+            let ka = item(of: k, at: g)!, kb = item(of: k, at: g + 1)!
+            let ja = item(of: j, at: g), jb = item(of: j, at: g + 1)
             let delta = labelAcross(e) + 12
             func apart(_ x: Int, _ y: Int, _ r: Int) {
                 let i = indexInRank[x], i2 = indexInRank[y]
@@ -1184,6 +1176,12 @@ extension LayeredLayout {
         func lengthen(_ k: Int, at p: Point, times: Double, into room: inout Room) {
             guard let g = gap(of: k, at: p) else { return }
             room.afterRank[g, default: 0] += (labelAlong(edges[k]) / 2 + 12) * times
+        }
+
+        /// Edge `edge`'s item in rank r, if it spans it.
+        private func item(of edge: Int, at r: Int) -> Int? {
+            let lo = rank[edges[edge].from], hi = rank[edges[edge].to]
+            return r >= lo && r <= hi ? chain[edge][r - lo] : nil
         }
 
         /// The gap between ranks (numbered by the rank before it) that edge k crosses at `p`.

@@ -156,7 +156,7 @@ struct LayoutStepTests {
         // 0 → 2 and 1 → 3: the tails may trade places (no node has two inputs).
         let free = layout(4, [(0, 2), (1, 3)], label: (30, 30))
         let s = free.skeleton()
-        let mid = (free.run().centers[0] + free.run().centers[2]) * 0.5
+        let centers = free.run().centers, mid = (centers[0] + centers[2]) * 0.5
         var room = LayeredLayout.Room()
         #expect(s.trade(for: 0, against: 1, at: mid, into: &room))
         #expect(room.swaps == [[s.itemOfNode[0], s.itemOfNode[1]].sorted()])
