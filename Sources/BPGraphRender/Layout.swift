@@ -1093,8 +1093,17 @@ extension LayeredLayout {
                         route[route.count - 2] = port - w * (length / 3 / wl)
                         return route
                     }
+                    // (The one through the lane when it turns gently and keeps off the other
+                    // nodes; else the single arc to the port, when that keeps off them (an
+                    // edge through another node reads as that node's); else the lane's when
+                    // gentle, the arc when not.)
                     let kept = toPort(through: through)
-                    routes[k] = through.isEmpty || LayeredLayout.bendiness(sampleBezier(kept, steps: 16)) <= 0.92 ? kept : toPort(through: [])
+                    if through.isEmpty { routes[k] = kept; continue }
+                    let direct = toPort(through: [])
+                    let keptPoly = sampleBezier(kept, steps: 16, chord: 20), directPoly = sampleBezier(direct, steps: 16, chord: 20)
+                    let gentle = LayeredLayout.bendiness(keptPoly) <= 0.92
+                    let keptClear = clear(keptPoly, edges[k]), directClear = clear(directPoly, edges[k])
+                    routes[k] = gentle && keptClear ? kept : directClear || !gentle ? direct : kept
                 }
             }
         }
