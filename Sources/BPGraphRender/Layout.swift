@@ -609,6 +609,20 @@ extension LayeredLayout {
 
         /// Half an item's extent across, for boxes and obstacles (a virtual item: a line).
         func half(_ item: Int) -> Double { items[item].node.map { across(nodes[$0]) / 2 } ?? 2 }
+        /// How far an item outside every group reaches across towards a group's box: itself,
+        /// or the labels beside it of its edges that run outside the groups (they sit across
+        /// from their edges; an edge into a group has its labels where it crosses in).
+        func reach(_ item: Int) -> Double {
+            var r = half(item)
+            func outside(_ k: Int) -> Bool { edges[k].labelWidth > 0 && nodes[edges[k].from].group == nil && nodes[edges[k].to].group == nil }
+            if let node = items[item].node {
+                for k in inEdges[node] where outside(k) { r = max(r, labelRoom(k) / 2 * spread) }
+                for k in outEdges[node] where outside(k) { r = max(r, labelRoom(k) / 2 * spread) }
+            } else if let k = items[item].edge, outside(k) {
+                r = max(r, labelRoom(k) / 2 * spread)
+            }
+            return r
+        }
 
         /// Where each group's box starts and ends across, from the items' current places.
         /// `labels`: also around the labels of the edges inside each group, which sit across
@@ -708,12 +722,18 @@ extension LayeredLayout {
                 let z = b.sum / b.weight
                 for _ in 0..<b.count { v[row[lo + i]] = z + offset[i]; i += 1 }
             }
+            // (Room for the labels beside a box too, where the run fits between its boxes with it.)
+            var first = 0.0, last = 0.0
+            if lower != nil || upper != nil {
+                (first, last) = (reach(row[lo]), reach(row[hi - 1]))
+                if let lower, let upper, lower + first + offset[count - 1] + last > upper { (first, last) = (half(row[lo]), half(row[hi - 1])) }
+            }
             if let lower {
-                v[row[lo]] = max(v[row[lo]], lower + half(row[lo]))
+                v[row[lo]] = max(v[row[lo]], lower + first)
                 for i in 1..<max(count, 1) { v[row[lo + i]] = max(v[row[lo + i]], v[row[lo + i - 1]] + offset[i] - offset[i - 1]) }
             }
             if let upper {
-                v[row[hi - 1]] = min(v[row[hi - 1]], upper - half(row[hi - 1]))
+                v[row[hi - 1]] = min(v[row[hi - 1]], upper - last)
                 for i in stride(from: count - 2, through: 0, by: -1) { v[row[lo + i]] = min(v[row[lo + i]], v[row[lo + i + 1]] - (offset[i + 1] - offset[i])) }
             }
         }
