@@ -1120,10 +1120,9 @@ extension LayeredLayout {
                     let kept = toPort(through: through)
                     if through.isEmpty { routes[k] = kept; continue }
                     let direct = toPort(through: [])
-                    let keptPoly = sampleBezier(kept, steps: 16, chord: 20), directPoly = sampleBezier(direct, steps: 16, chord: 20)
-                    let gentle = LayeredLayout.bendiness(keptPoly) <= 0.92
-                    let keptClear = clear(keptPoly, edges[k]), directClear = clear(directPoly, edges[k])
-                    routes[k] = gentle && keptClear ? kept : directClear || !gentle ? direct : kept
+                    let keptPoly = sampleBezier(kept, steps: 16, chord: 20)
+                    routes[k] = LayeredLayout.bendiness(keptPoly) <= 0.92
+                        && (clear(keptPoly, edges[k]) || !clear(sampleBezier(direct, steps: 16, chord: 20), edges[k])) ? kept : direct
                 }
             }
         }
