@@ -208,6 +208,7 @@ final class LabelPlan {
         /// that are not clear of other edges; and the area drawn.
         typealias Outcome = (overlapping: Int, ambiguous: Int, unreadable: Int, unclean: Int, area: Double)
         var last: LayeredLayout.Skeleton?
+        var lastVariant = LayeredLayout.Variant.usual
         var crowded: [Crowded] = []
         // The last attempt's anchors, group boxes and placement, for `refine`.
         var lastAnchors: [EdgePointer: Point] = [:], lastBorders: [Box] = [], lastPlaced: Placed?
@@ -231,6 +232,7 @@ final class LabelPlan {
             let skeleton = layout.skeleton()
             let result = skeleton.result()
             last = skeleton
+            lastVariant = layout.variant
             // Into the graph, where Graphviz clips the routes to the nodes, and back into the copy.
             graphviz.lock()
             for (k, n) in nodes.enumerated() { bp_node_set_coord(n, pointf(x: result.centers[k].x, y: result.centers[k].y)) }
@@ -258,10 +260,10 @@ final class LabelPlan {
         // as another edge's, a few rounds more from the best attempt. The attempt with
         // the fewest labels on text, then that read as another edge's, that are not
         // clearly their own, that are not clear, is kept; the most compact of those.
-        var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room)?
+        var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room, variant: LayeredLayout.Variant)?
         func consider(_ outcome: Outcome, _ spread: Double, _ room: LayeredLayout.Room) {
             func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, o.ambiguous, o.unreadable, o.unclean, o.area) }
-            if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room) }
+            if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room, layout.variant) }
         }
         let room = LayeredLayout.Room()
         var tried: [Int: Int] = [:]  // by k · edges + j
@@ -318,10 +320,23 @@ final class LabelPlan {
             if let kept = best, kept.outcome.ambiguous > 0 || kept.outcome.overlapping > 0 {
                 rounds(kept.spread, from: kept.room, attempt(kept.spread, kept.room), count: Self.roomRounds, trading: true)
             }
+            // Still: the graph ranked and ordered other ways (`LayeredLayout.Variant`), each
+            // with its own rounds of room.
+            let usual = layout
+            for variant in LayeredLayout.Variant.allCases.dropFirst() where best!.outcome.ambiguous > 0 || best!.outcome.overlapping > 0 {
+                layout = usual.varied(variant)
+                tried = [:]
+                let first = attempt(1, LayeredLayout.Room())
+                consider(first, 1, LayeredLayout.Room())
+                rounds(1, from: LayeredLayout.Room(), first, count: Self.roomRounds)
+            }
+            if best!.variant != layout.variant { layout = usual.varied(best!.variant) }
         }
         // The attempt kept, laid out again if it was not the last, and its labels placed
         // once more with those that read as another edge's choosing first.
-        if let best, best.spread != layout.spread || best.room != layout.room { _ = attempt(best.spread, best.room) }
+        if let best, best.spread != layout.spread || best.room != layout.room || best.variant != lastVariant {
+            _ = attempt(best.spread, best.room)
+        }
         if retries { refine() }
         graphviz.lock()
         writeLabels()

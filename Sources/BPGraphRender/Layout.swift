@@ -75,6 +75,24 @@ struct LayeredLayout {
     var spread: Double = 1
     /// Room made where a label found no readable spot (`Skeleton.makeRoom`).
     var room = Room()
+    /// Which ranks and order (`Variant`): a figure whose labels still read as another
+    /// edge's in the usual layout is laid out again another way (`varied`).
+    private(set) var variant = Variant.usual
+
+    /// Other ways to rank and order the same graph. `unswept`: the walk's order (and the
+    /// transposes), without the barycentre sweeps. `late`: every node but an output sits
+    /// just before its first consumer (not just the inputs), so that a node feeding a far
+    /// one does not run a long edge beside the others; in the usual order.
+    enum Variant: CaseIterable { case usual, unswept, late }
+
+    /// This layout with ranks and order made the `variant` way (from scratch: steps 1–3
+    /// are cached per variant).
+    func varied(_ variant: Variant) -> LayeredLayout {
+        var copy = self
+        copy.variant = variant
+        copy.ordered = Ordered()
+        return copy
+    }
 
     /// Extra room, by place: more distance before an item from the one before it in
     /// its rank, and a longer gap after a rank. Items and ranks are numbered the same
@@ -338,7 +356,8 @@ extension LayeredLayout {
             for v in topo where !inEdges[v].isEmpty {
                 rank[v] = inEdges[v].map { rank[edges[$0].from] + 1 }.max() ?? 0
             }
-            for v in topo.reversed() where inEdges[v].isEmpty && !outEdges[v].isEmpty {
+            let late = layout.variant == .late
+            for v in topo.reversed() where (late || inEdges[v].isEmpty) && !outEdges[v].isEmpty {
                 rank[v] = max(0, outEdges[v].map { rank[edges[$0].to] }.min()! - 1)
             }
             maxRank = rank.max() ?? 0
@@ -425,7 +444,7 @@ extension LayeredLayout {
             headsOfRank = [[Int]](repeating: [], count: maxRank + 1)
             for v in 0..<n where inEdges[v].count > 1 { headsOfRank[rank[v]].append(v) }
             if items.count <= 3000 {
-                sweepBarycentres()
+                if layout.variant != .unswept { sweepBarycentres() }
                 if items.count <= 400 { transpose() }
             }
         }
@@ -802,6 +821,18 @@ extension LayeredLayout {
                 var need = 0.0
                 for g1 in sorted[..<i] where groupRanks[g1].lo <= groupRanks[g2].hi && groupRanks[g2].lo <= groupRanks[g1].hi {
                     need = max(need, groupBottom[g1] + 8 - groupTop[g2])
+                    // Items of no group between the two boxes in a rank they share need the
+                    // room between the borders too (else they end up inside a box).
+                    for r in max(groupRanks[g1].lo, groupRanks[g2].lo)...min(groupRanks[g1].hi, groupRanks[g2].hi) {
+                        let row = order[r]
+                        guard let end = row.lastIndex(where: { items[$0].group == g1 }),
+                              let start = row.firstIndex(where: { items[$0].group == g2 }), end + 1 < start,
+                              row[(end + 1)..<start].allSatisfy({ items[$0].group == nil }) else { continue }
+                        var run = reach(row[end + 1]) + reach(row[start - 1]) + (layout.room.beforeItem[row[end + 1]] ?? 0)
+                            + (layout.room.beforeItem[row[start]] ?? 0)
+                        for x in (end + 2)..<start { run += separationBefore[row[x]] }
+                        need = max(need, groupBottom[g1] + 8 + run + 8 - groupTop[g2])
+                    }
                 }
                 guard need > 0 else { continue }
                 for r in groupRanks[g2].lo...groupRanks[g2].hi {
