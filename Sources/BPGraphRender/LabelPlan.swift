@@ -168,7 +168,7 @@ final class LabelPlan {
             let id = get(UnsafeMutableRawPointer(e), "id") ?? ""
             // Edges are written by head, then argument: their number orders the arguments.
             let argument = id.hasPrefix("e") ? Int(id.dropFirst()) ?? 0 : 0
-            var width = 0.0, height = 0.0
+            var width = 0.0, height = 0.0, valueShare = 0.5
             if let k = entryOf[e] {
                 let value = bp_edge_label(e).map(size)
                 let gradientLabel = entries[k].gradientOnHeadLabel ? bp_edge_head_label(e) : entries[k].gradientEdge.flatMap { bp_edge_label($0) }
@@ -177,12 +177,14 @@ final class LabelPlan {
                 let (vw, vh) = value ?? (0, 0), (gw, gh) = gradient ?? (0, 0)
                 if frame == .leftToRight {
                     width = max(vw, gw); height = vh + gh + 4 * gap + offset
+                    valueShare = (vh + 2 * gap) / height
                 } else {
                     width = vw + gw + 4 * gap + offset; height = max(vh, gh)
+                    valueShare = (vw + 2 * gap) / width
                 }
             }
             forward.append(e)
-            layoutEdges.append(.init(from: from, to: to, argument: argument, labelWidth: width, labelHeight: height))
+            layoutEdges.append(.init(from: from, to: to, argument: argument, labelWidth: width, labelHeight: height, valueShare: valueShare))
         }
         // Per node, its inputs in argument order.
         var inputsByHead = [[(Int, EdgePointer)]](repeating: [], count: nodes.count)
@@ -324,6 +326,7 @@ final class LabelPlan {
             // with its own rounds of room.
             let usual = layout
             for variant in LayeredLayout.Variant.allCases.dropFirst() where best!.outcome.ambiguous > 0 || best!.outcome.overlapping > 0 {
+                if variant == .roomyGroups, clusters.isEmpty { continue }
                 layout = usual.varied(variant)
                 tried = [:]
                 let first = attempt(1, LayeredLayout.Room())

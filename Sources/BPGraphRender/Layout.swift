@@ -46,6 +46,9 @@ struct LayeredLayout {
         /// gradient stacked (left to right) or side by side (top to bottom). Zero: no labels.
         var labelWidth: Double
         var labelHeight: Double
+        /// The share of that room across on the value's side of the edge (above it left to
+        /// right, left of it top to bottom); the gradient's is the rest.
+        var valueShare = 0.5
     }
 
     struct Group {
@@ -82,8 +85,11 @@ struct LayeredLayout {
     /// Other ways to rank and order the same graph. `unswept`: the walk's order (and the
     /// transposes), without the barycentre sweeps. `late`: every node but an output sits
     /// just before its first consumer (not just the inputs), so that a node feeding a far
-    /// one does not run a long edge beside the others; in the usual order.
-    enum Variant: CaseIterable { case usual, unswept, late }
+    /// one does not run a long edge beside the others; in the usual order. `roomyGroups`:
+    /// the usual ranks and order, each group's box wide enough across for the labels of
+    /// the edges inside it (top to bottom, a value and gradient side by side can reach
+    /// over the border), with what is outside kept clear of it.
+    enum Variant: CaseIterable { case usual, unswept, late, roomyGroups }
 
     /// This layout with ranks and order made the `variant` way (from scratch: steps 1–3
     /// are cached per variant).
@@ -657,8 +663,10 @@ extension LayeredLayout {
                 var lo = Double.infinity, hi = -Double.infinity
                 for item in groupItems[g] { lo = min(lo, v[item] - half(item)); hi = max(hi, v[item] + half(item)) }
                 for k in labels ? inner[g] : [] {
-                    let h = labelAcross(edges[k]) / 2
-                    for item in chain[k] { lo = min(lo, v[item] - h); hi = max(hi, v[item] + h) }
+                    // (Roomy boxes: the value's and the gradient's sides as they are.)
+                    let share = layout.variant == .roomyGroups ? edges[k].valueShare : 0.5
+                    let before = labelAcross(edges[k]) * share, after = labelAcross(edges[k]) - before
+                    for item in chain[k] { lo = min(lo, v[item] - before); hi = max(hi, v[item] + after) }
                 }
                 groupTop[g] = lo - margin - (frame == .leftToRight ? groups[g].labelHeight + 4 : 0)
                 groupBottom[g] = hi + margin
@@ -706,7 +714,7 @@ extension LayeredLayout {
             relax(groupsFixed: false)
             if groups.count > 1 { separateGroups() }
             if !groups.isEmpty {
-                measureGroups()
+                measureGroups(labels: layout.variant == .roomyGroups)
                 relax(groupsFixed: true)
             }
         }
@@ -887,7 +895,7 @@ extension LayeredLayout {
         /// Step 5, continued: each group's box around its items (across, as measured for
         /// the relaxation, title included left to right), wide enough for its title.
         mutating func boxGroups() {
-            measureGroups()
+            measureGroups(labels: layout.variant == .roomyGroups)
             boxes = [Box](repeating: Box(minX: 0, minY: 0, maxX: 0, maxY: 0), count: groups.count)
             for g in groups.indices where groupRanks[g].lo <= groupRanks[g].hi {
                 var start = Double.infinity, end = -Double.infinity
