@@ -203,6 +203,15 @@ final class LabelPlan {
         // seconds and gain little.)
         let retries = nodes.count <= 400 && layoutEdges.count <= 200
         let forwardIndex = Dictionary(forward.indices.map { (forward[$0], $0) }, uniquingKeysWith: { a, _ in a })
+        // (An edge's first twin — the edges between the same two nodes crowd a label as one.)
+        var firstBetween: [Int: Int] = [:]
+        let twinOf = layoutEdges.indices.map { k in
+            let e = layoutEdges[k]
+            let key = e.from * nodes.count + e.to
+            if let first = firstBetween[key] { return first }
+            firstBetween[key] = k
+            return k
+        }
         var backOf: [EdgePointer: EdgePointer] = [:]
         for entry in entries { if let back = entry.gradientEdge { backOf[back] = entry.edge } }
         /// How an attempt came out: labels on text; labels that read as another edge's
@@ -263,8 +272,13 @@ final class LabelPlan {
         // the fewest labels on text, then that read as another edge's, that are not
         // clearly their own, that are not clear, is kept; the most compact of those.
         var best: (outcome: Outcome, spread: Double, room: LayeredLayout.Room, variant: LayeredLayout.Variant)?
+        // (An attempt that sprawls to many times the first one's area counts as one label
+        // more that reads as another edge's: a figure of rank gaps stretched for one label
+        // reads worse than that label.)
+        var firstArea = Double.infinity
+        func crowding(_ o: Outcome) -> Int { o.ambiguous + (o.area > Self.sprawl * firstArea ? 1 : 0) }
         func consider(_ outcome: Outcome, _ spread: Double, _ room: LayeredLayout.Room) {
-            func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, o.ambiguous, o.unreadable, o.unclean, o.area) }
+            func key(_ o: Outcome) -> (Int, Int, Int, Int, Double) { (o.overlapping, crowding(o), o.unreadable, o.unclean, o.area) }
             if best == nil || key(outcome) < key(best!.outcome) { best = (outcome, spread, room, layout.variant) }
         }
         let room = LayeredLayout.Room()
@@ -287,7 +301,7 @@ final class LabelPlan {
                         skeleton.lengthen(k, at: c.at, times: Double(times), into: &more)
                         continue
                     }
-                    guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by], j != k else { continue }
+                    guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by].map({ twinOf[$0] }), j != k else { continue }
                     // (Room made for the same two edges before did not part them: the gap gets longer too,
                     // more each time.)
                     let pair = k * forward.count + j, times = tried[pair, default: 0]
@@ -302,6 +316,7 @@ final class LabelPlan {
             }
         }
         let outcome = attempt(1, room)
+        firstArea = outcome.area
         consider(outcome, 1, room)
         if retries && outcome.unclean > 0 {
             rounds(1, from: room, outcome, count: Self.roomRounds)
@@ -325,9 +340,11 @@ final class LabelPlan {
             // Still: the graph ranked and ordered other ways (`LayeredLayout.Variant`), each
             // with its own rounds of room.
             let usual = layout
-            for variant in LayeredLayout.Variant.allCases.dropFirst() where best!.outcome.ambiguous > 0 || best!.outcome.overlapping > 0 {
+            // (Also when the best attempt sprawls.)
+            for variant in LayeredLayout.Variant.allCases.dropFirst() where crowding(best!.outcome) > 0 || best!.outcome.overlapping > 0 {
                 if variant == .roomyGroups, clusters.isEmpty { continue }
                 layout = usual.varied(variant)
+                if variant != .roomyGroups, layout.ordersLike(usual) { continue }
                 tried = [:]
                 let first = attempt(1, LayeredLayout.Room())
                 consider(first, 1, LayeredLayout.Room())
@@ -436,6 +453,8 @@ final class LabelPlan {
     private let gap = 2.5
     /// At most this many layouts again with room made where labels read as another edge's.
     static let roomRounds = 12
+    /// An attempt this many times the first one's area sprawls (`consider`).
+    static let sprawl = 5.0
 
     /// A label that reads as another edge's: its edge, the other edge (a backward arrow
     /// stands for its forward one; nil: a group's border) and the label's centre. Or

@@ -209,22 +209,31 @@ struct LayeredLayout {
     }
     var ordered = Ordered()
 
+    /// Steps 1–3, run once (`Ordered`).
+    private func orderedSkeleton() -> Skeleton {
+        if let done = ordered.skeleton { return done }
+        var s = Skeleton(self)
+        s.assignRanks()
+        s.makeItems()
+        s.orderItems()
+        // (Kept with a copy of the layout that holds no cache: no cycle.)
+        var bare = self
+        bare.ordered = Ordered()
+        s.layout = bare
+        ordered.skeleton = s
+        return s
+    }
+
+    /// Whether this layout ranks and orders the graph as `other` does (then a variant
+    /// would only repeat the other's attempts).
+    func ordersLike(_ other: LayeredLayout) -> Bool {
+        let a = orderedSkeleton(), b = other.orderedSkeleton()
+        return a.rank == b.rank && a.order == b.order
+    }
+
     /// Every step run, the working state kept (for `Skeleton.makeRoom`).
     func skeleton() -> Skeleton {
-        var s: Skeleton
-        if let done = ordered.skeleton {
-            s = done
-        } else {
-            s = Skeleton(self)
-            s.assignRanks()
-            s.makeItems()
-            s.orderItems()
-            // (Kept with a copy of the layout that holds no cache: no cycle.)
-            var bare = self
-            bare.ordered = Ordered()
-            s.layout = bare
-            ordered.skeleton = s
-        }
+        var s = orderedSkeleton()
         s.layout = self
         for pair in room.swaps { s.exchange(pair[0], pair[1]) }
         s.assignV()

@@ -71,7 +71,7 @@ struct FigureQualityTests {
         let sets = try await Self.sets()
         let templates = try #require(sets["templates"]), figures = try #require(sets["corpus"])
         #expect(templates.figures == 72)
-        #expect(figures.figures == 204)
+        #expect(figures.figures == 208)
         for (name, t) in [("templates", templates), ("corpus", figures)] {
             #expect(t.unpaired == 0, "\(name): \(t.unpaired) values not across from their gradients")
             #expect(t.far == 0, "\(name): \(t.far) labels far from their edge")
