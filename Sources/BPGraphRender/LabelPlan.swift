@@ -203,15 +203,10 @@ final class LabelPlan {
         // seconds and gain little.)
         let retries = nodes.count <= 400 && layoutEdges.count <= 200
         let forwardIndex = Dictionary(forward.indices.map { (forward[$0], $0) }, uniquingKeysWith: { a, _ in a })
-        // (An edge's first twin — the edges between the same two nodes crowd a label as one.)
-        var firstBetween: [Int: Int] = [:]
-        let twinOf = layoutEdges.indices.map { k in
-            let e = layoutEdges[k]
-            let key = e.from * nodes.count + e.to
-            if let first = firstBetween[key] { return first }
-            firstBetween[key] = k
-            return k
-        }
+        // (Per forward edge, its first twin (`twinCurves`): the edges between the same two
+        // nodes crowd a label as one.)
+        let allIndex = Dictionary(allEdges.indices.map { (allEdges[$0], $0) }, uniquingKeysWith: { a, _ in a })
+        let firstTwin = forward.indices.map { k in twinCurves[allIndex[forward[k]]!].compactMap { forwardIndex[allEdges[$0]] }.min() ?? k }
         var backOf: [EdgePointer: EdgePointer] = [:]
         for entry in entries { if let back = entry.gradientEdge { backOf[back] = entry.edge } }
         /// How an attempt came out: labels on text; labels that read as another edge's
@@ -301,7 +296,7 @@ final class LabelPlan {
                         skeleton.lengthen(k, at: c.at, times: Double(times), into: &more)
                         continue
                     }
-                    guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by].map({ twinOf[$0] }), j != k else { continue }
+                    guard let k = forwardIndex[c.edge], let by = c.by.map({ backOf[$0] ?? $0 }), let j = forwardIndex[by].map({ firstTwin[$0] }), j != k else { continue }
                     // (Room made for the same two edges before did not part them: the gap gets longer too,
                     // more each time.)
                     let pair = k * forward.count + j, times = tried[pair, default: 0]
